@@ -2,10 +2,10 @@
 # Installs the Debian packages the interop tests drive. Idempotent: apt runs only when something
 # is missing. Needs root (CI runs as root). Packages:
 #   sip-tester (sipp 3.6.1), baresip-core, kamailio, ffmpeg, sox, tshark, python3, openssl,
-#   iproute2 (ss), stuntman-server (STUN), libspandsp2 (codec oracle).
+#   iproute2 (ss), stun-server (STUN), libspandsp2 (codec oracle).
 set -euo pipefail
 
-PKGS=(sip-tester baresip-core libspandsp2 kamailio ffmpeg sox tshark python3 openssl iproute2 stuntman-server)
+PKGS=(sip-tester baresip-core libspandsp2 kamailio ffmpeg sox tshark python3 openssl iproute2 stun-server)
 
 missing=()
 for p in "${PKGS[@]}"; do
