@@ -31,7 +31,13 @@ describe("graceful shutdown sequence", () => {
       timeoutMs: 5000,
       run: () => new Promise(() => {}),
     });
-    seq.register({ name: "unregister", phase: "unregister-trunks", run: () => void (unregistered = true) });
+    seq.register({
+      name: "unregister",
+      phase: "unregister-trunks",
+      run: () => {
+        unregistered = true;
+      },
+    });
     const done = seq.run();
     // Let the sequence reach the webhook phase and arm that step's timer.
     for (let i = 0; i < 50 && clock.pending === 0; i++) await Promise.resolve();
