@@ -1,0 +1,208 @@
+/**
+ * SIP over TCP and TLS on `Bun.listen` / `Bun.connect` (RFC 3261 §18.3, §26.2; RFC 5626
+ * §3.5.1 keep-alives). Each connection owns a {@link StreamFramer}; connections are reused per
+ * remote address (RFC 3261 §18.1.1: a client SHOULD reuse a connection to the same destination)
+ * and responses go back on the connection the request came in on (§18.2.2). Bounded: connection
+ * count, per-connection write backlog, and idle lifetime.
+ */
+import type { Socket, TCPSocketListener, TLSOptions } from "bun";
+import type { Logger } from "../../lib/logger.ts";
+import { nullLogger } from "../../lib/logger.ts";
+import { PONG, StreamFramer } from "./stream-framer.ts";
+import { bareHost, type Endpoint, endpointKey, type InboundHandler, type SipTransport } from "./types.ts";
+
+export interface StreamTransportOptions {
+  protocol: "TCP" | "TLS";
+  hostname: string;
+  /** 0 asks the OS for a free port. */
+  port: number;
+  onMessage: InboundHandler;
+  /** TLS server certificate and key (PEM); required for protocol TLS. */
+  tls?: TLSOptions;
+  /** Outgoing TLS: verify the server certificate (default true). */
+  verifyPeer?: boolean;
+  maxConnections?: number;
+  /** Close a connection with no traffic either way for this long (default 10 min). */
+  idleTimeoutMs?: number;
+  logger?: Logger;
+}
+
+interface ConnData {
+  id: number;
+}
+
+interface Conn {
+  id: number;
+  socket: Socket<ConnData>;
+  remote: Endpoint;
+  framer: StreamFramer;
+  /** Bytes the kernel did not take yet; flushed on drain. */
+  backlog: Uint8Array[];
+  backlogBytes: number;
+}
+
+const MAX_BACKLOG_BYTES = 1 << 20;
+const DEFAULT_MAX_CONNECTIONS = 1024;
+const DEFAULT_IDLE_MS = 10 * 60 * 1000;
+
+export async function createStreamTransport(options: StreamTransportOptions): Promise<SipTransport> {
+  const logger = options.logger ?? nullLogger;
+  const hostname = bareHost(options.hostname);
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  const idleSeconds = Math.max(1, Math.round((options.idleTimeoutMs ?? DEFAULT_IDLE_MS) / 1000));
+  const conns = new Map<number, Conn>();
+  const byRemote = new Map<string, number>();
+  let nextId = 1;
+  let closed = false;
+
+  const write = (conn: Conn, data: Uint8Array): boolean => {
+    if (conn.backlog.length > 0) {
+      if (conn.backlogBytes + data.length > MAX_BACKLOG_BYTES) {
+        logger.warn("sip stream: write backlog full, closing", { remote: endpointKey(conn.remote) });
+        conn.socket.end();
+        return false;
+      }
+      conn.backlog.push(data);
+      conn.backlogBytes += data.length;
+      return true;
+    }
+    const n = conn.socket.write(data);
+    if (n < 0) return false;
+    if (n < data.length) {
+      conn.backlog.push(data.subarray(n));
+      conn.backlogBytes += data.length - n;
+    }
+    return true;
+  };
+
+  const flush = (conn: Conn) => {
+    while (conn.backlog.length > 0) {
+      const head = conn.backlog[0]!;
+      const n = conn.socket.write(head);
+      if (n < 0) return;
+      conn.backlogBytes -= Math.max(0, n);
+      if (n < head.length) {
+        conn.backlog[0] = head.subarray(n);
+        return;
+      }
+      conn.backlog.shift();
+    }
+  };
+
+  const register = (socket: Socket<ConnData>, remote: Endpoint): Conn => {
+    const id = nextId++;
+    socket.data = { id };
+    socket.timeout(idleSeconds);
+    const conn: Conn = { id, socket, remote, framer: new StreamFramer(), backlog: [], backlogBytes: 0 };
+    conns.set(id, conn);
+    byRemote.set(endpointKey(remote), id);
+    return conn;
+  };
+
+  const forget = (socket: Socket<ConnData>) => {
+    const id = socket.data?.id;
+    if (id === undefined) return;
+    const conn = conns.get(id);
+    conns.delete(id);
+    if (conn !== undefined && byRemote.get(endpointKey(conn.remote)) === id)
+      byRemote.delete(endpointKey(conn.remote));
+  };
+
+  const handlers = {
+    data(socket: Socket<ConnData>, data: Uint8Array) {
+      const conn = conns.get(socket.data?.id ?? -1);
+      if (conn === undefined) return;
+      for (const out of conn.framer.push(data)) {
+        if (out.kind === "ping") write(conn, PONG);
+        else if (out.kind === "error") {
+          // RFC 3261 §18.3: a stream that cannot be framed cannot be resynchronised; close it.
+          logger.debug("sip stream: closing unframeable connection", {
+            remote: endpointKey(conn.remote),
+            reason: out.reason,
+          });
+          socket.end();
+          return;
+        } else {
+          options.onMessage({
+            protocol: options.protocol,
+            data: out.bytes,
+            remote: conn.remote,
+            local: { address: hostname, port: listener.port },
+            connection: conn.id,
+          });
+        }
+      }
+    },
+    drain(socket: Socket<ConnData>) {
+      const conn = conns.get(socket.data?.id ?? -1);
+      if (conn !== undefined) flush(conn);
+    },
+    close(socket: Socket<ConnData>) {
+      forget(socket);
+    },
+    error(socket: Socket<ConnData>, error: Error) {
+      logger.debug("sip stream: socket error", { error });
+      forget(socket);
+    },
+    timeout(socket: Socket<ConnData>) {
+      socket.end();
+    },
+  };
+
+  const listener: TCPSocketListener<ConnData> = Bun.listen<ConnData>({
+    hostname,
+    port: options.port,
+    ...(options.protocol === "TLS" ? { tls: options.tls ?? true } : {}),
+    socket: {
+      ...handlers,
+      binaryType: "uint8array",
+      open(socket) {
+        if (closed || conns.size >= maxConnections) {
+          socket.end();
+          return;
+        }
+        register(socket, { address: socket.remoteAddress, port: socket.remotePort });
+      },
+    },
+  });
+
+  const connect = async (remote: Endpoint): Promise<Conn | undefined> => {
+    if (conns.size >= maxConnections) return undefined;
+    try {
+      const socket = await Bun.connect<ConnData>({
+        hostname: bareHost(remote.address),
+        port: remote.port,
+        ...(options.protocol === "TLS" ? { tls: { rejectUnauthorized: options.verifyPeer ?? true } } : {}),
+        socket: { ...handlers, binaryType: "uint8array" },
+      });
+      return register(socket, remote);
+    } catch (error) {
+      logger.debug("sip stream: connect failed", { error, remote: endpointKey(remote) });
+      return undefined;
+    }
+  };
+
+  return {
+    protocol: options.protocol,
+    reliable: true,
+    local: { address: hostname, port: listener.port },
+    async send(data, remote, connection) {
+      if (closed) return false;
+      let conn = connection !== undefined ? conns.get(connection) : undefined;
+      if (conn === undefined) {
+        const id = byRemote.get(endpointKey({ address: bareHost(remote.address), port: remote.port }));
+        conn = id !== undefined ? conns.get(id) : undefined;
+      }
+      conn ??= await connect({ address: bareHost(remote.address), port: remote.port });
+      if (conn === undefined) return false;
+      return write(conn, data);
+    },
+    async close() {
+      closed = true;
+      for (const conn of conns.values()) conn.socket.end();
+      conns.clear();
+      byRemote.clear();
+      listener.stop(true);
+    },
+  };
+}
