@@ -128,7 +128,12 @@ describe("TCP transport", () => {
     const sock = await Bun.connect({
       hostname: "127.0.0.1",
       port: ts.local.port,
-      socket: { data: () => {}, close: () => void (closed = true) },
+      socket: {
+        data: () => {},
+        close: () => {
+          closed = true;
+        },
+      },
     });
     sock.write("\x16\x03\x01 definitely not SIP\r\n\r\n");
     const deadline = performance.now() + 2000;
