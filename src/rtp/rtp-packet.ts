@@ -187,3 +187,18 @@ export function writeU32(b: Uint8Array, off: number, v: number): void {
   b[off + 2] = (v >>> 8) & 0xff;
   b[off + 3] = v & 0xff;
 }
+
+/**
+ * Length of the header (fixed part, CSRCs, extension) without looking at padding, or −1 when
+ * it runs past `length`. SRTP needs this: padding is inside the encrypted portion (RFC 3711
+ * §3.1), so it cannot be checked before decryption.
+ */
+export function rtpHeaderLength(bytes: Uint8Array, length: number): number {
+  if (length < RTP_FIXED_HEADER_BYTES || bytes[0]! >> 6 !== RTP_VERSION) return -1;
+  let off = RTP_FIXED_HEADER_BYTES + (bytes[0]! & 0x0f) * 4;
+  if ((bytes[0]! & 0x10) !== 0) {
+    if (off + 4 > length) return -1;
+    off += 4 + ((bytes[off + 2]! << 8) | bytes[off + 3]!) * 4;
+  }
+  return off > length ? -1 : off;
+}
