@@ -1,0 +1,216 @@
+/**
+ * Answering a remote offer (RFC 3264 §6, sip.md §10): accept the first usable audio stream,
+ * pick the first codec in the offerer's order that we run and the allowlist permits, echo the
+ * offerer's payload type numbers, add telephone-event if offered, mirror the direction, pick
+ * an SRTP suite we support (RFC 4568 §7.1.2), and reject every other stream with port 0.
+ * When nothing can be accepted the result is a 488 with a reason (sip.md §5).
+ */
+import { err, ok, type Result } from "../lib/result.ts";
+import {
+  cryptoAttributeValue,
+  cryptosOf,
+  directionFrom,
+  directionReceives,
+  directionSends,
+  inlineKeyOf,
+  reverseDirection,
+  rtcpPortOf,
+} from "./attributes.ts";
+import {
+  type ChosenCodec,
+  type ChosenTelephoneEvent,
+  chooseCodec,
+  chooseTelephoneEvent,
+  isLiveAudio,
+  type RemoteStream,
+  remoteStream,
+  rtpProfileOf,
+} from "./audio-stream.ts";
+import { TELEPHONE_EVENT } from "./codecs.ts";
+import { type LocalMediaOptions, localSession, PTIME_MS } from "./offer.ts";
+import type {
+  Attribute,
+  Direction,
+  MediaDescription,
+  NegotiatedCrypto,
+  NegotiatedMedia,
+  SessionDescription,
+  SrtpSuite,
+} from "./types.ts";
+
+export interface AnswerOptions extends LocalMediaOptions {
+  /** base64 master key || salt to answer an RTP/SAVP offer with; without it SRTP offers get 488. */
+  readonly srtpKey?: string;
+  /** Suites we accept, in no particular order (RFC 4568 §7.1.2: the offerer's order decides). */
+  readonly srtpSuites?: readonly SrtpSuite[];
+}
+
+/** Why an offer cannot be answered; the SIP layer sends `488 Not Acceptable Here` (sip.md §5). */
+export interface NegotiationFailure {
+  readonly status: 488;
+  readonly reason: string;
+}
+
+export interface Answer {
+  readonly sdp: SessionDescription;
+  readonly media: NegotiatedMedia;
+}
+
+export const DEFAULT_SRTP_SUITES: readonly SrtpSuite[] = [
+  "AES_CM_128_HMAC_SHA1_80",
+  "AES_CM_128_HMAC_SHA1_32",
+];
+
+const NO_AUDIO = "no audio stream";
+
+interface Accepted {
+  readonly index: number;
+  readonly codec: ChosenCodec;
+  readonly te: ChosenTelephoneEvent | undefined;
+  readonly remote: RemoteStream & { readonly address: string };
+  readonly crypto: NegotiatedCrypto | undefined;
+  readonly direction: Direction;
+}
+
+function fail(reason: string): Result<never, NegotiationFailure> {
+  return err({ status: 488, reason });
+}
+
+export function answerOffer(
+  offer: SessionDescription,
+  opts: AnswerOptions,
+): Result<Answer, NegotiationFailure> {
+  let firstFailure: string | undefined;
+  let accepted: Accepted | undefined;
+  for (let i = 0; i < offer.media.length && accepted === undefined; i++) {
+    const r = acceptStream(offer, i, opts);
+    if (r.ok) accepted = r.value;
+    // An audio stream's own reason says more than "no audio stream" from a video line.
+    else if (firstFailure === undefined || firstFailure === NO_AUDIO) firstFailure = r.error;
+  }
+  if (accepted === undefined) return fail(firstFailure ?? NO_AUDIO);
+  const media = offer.media.map((m, i) =>
+    i === accepted.index ? answerMedia(m, accepted, opts.port) : rejectMedia(m),
+  );
+  const a = accepted;
+  return ok({
+    sdp: localSession(opts, media),
+    media: {
+      codec: a.codec.spec.name,
+      payloadType: a.codec.payloadType,
+      clockRate: a.codec.spec.clockRate,
+      ...(a.te === undefined
+        ? {}
+        : { telephoneEventPt: a.te.payloadType, telephoneEventRate: a.te.clockRate }),
+      remoteAddr: a.remote.address,
+      remotePort: a.remote.port,
+      remoteRtcpPort: rtcpPortOf(offer.media[a.index]!),
+      direction: a.direction,
+      remoteHold: a.remote.hold,
+      ...(a.crypto === undefined ? {} : { crypto: a.crypto }),
+    },
+  });
+}
+
+function acceptStream(
+  offer: SessionDescription,
+  index: number,
+  opts: AnswerOptions,
+): Result<Accepted, string> {
+  const m = offer.media[index]!;
+  if (!isLiveAudio(m)) return err(NO_AUDIO);
+  const profile = rtpProfileOf(m);
+  if (profile === undefined) return err(`unsupported transport ${m.proto}`);
+  const codec = chooseCodec(m, opts.allow);
+  if (codec === undefined) return err("no common codec");
+  const remote = remoteStream(offer, m);
+  if (remote.address === undefined) return err("no connection address for the audio stream");
+  let crypto: NegotiatedCrypto | undefined;
+  if (profile === "RTP/SAVP") {
+    const c = chooseCrypto(m, opts);
+    if (!c.ok) return c;
+    crypto = c.value;
+  }
+  // RFC 3264 §6.1: mirror the offer, then drop what we do not want ourselves (hold).
+  const mirrored = reverseDirection(remote.direction);
+  const local = opts.direction ?? "sendrecv";
+  const direction = directionFrom(
+    directionSends(mirrored) && directionSends(local),
+    directionReceives(mirrored) && directionReceives(local),
+  );
+  return ok({
+    index,
+    codec,
+    te: chooseTelephoneEvent(m, codec.spec.clockRate),
+    remote: { ...remote, address: remote.address },
+    crypto,
+    direction,
+  });
+}
+
+/** RFC 4568 §7.1.2: take the first offered crypto line whose suite we support. */
+function chooseCrypto(m: MediaDescription, opts: AnswerOptions): Result<NegotiatedCrypto, string> {
+  const suites = opts.srtpSuites ?? DEFAULT_SRTP_SUITES;
+  for (const c of cryptosOf(m)) {
+    const suite = suites.find((s) => s === c.suite.toUpperCase());
+    const remoteKey = inlineKeyOf(c.keyParams);
+    if (suite === undefined || remoteKey === undefined) continue;
+    if (opts.srtpKey === undefined) return err("SRTP offered but no local SRTP key");
+    return ok({ tag: c.tag, suite, remoteKey, localKey: opts.srtpKey });
+  }
+  return err("unsupported crypto suite");
+}
+
+function answerMedia(offered: MediaDescription, a: Accepted, port: number): MediaDescription {
+  const { spec, payloadType } = a.codec;
+  const formats = [`${payloadType}`];
+  const channels = spec.channels === undefined ? "" : `/${spec.channels}`;
+  const attributes: Attribute[] = [
+    { name: "rtpmap", value: `${payloadType} ${spec.encodingName}/${spec.clockRate}${channels}` },
+  ];
+  if (spec.fmtp !== undefined) attributes.push({ name: "fmtp", value: `${payloadType} ${spec.fmtp}` });
+  if (a.te !== undefined) {
+    formats.push(`${a.te.payloadType}`);
+    attributes.push({
+      name: "rtpmap",
+      value: `${a.te.payloadType} ${TELEPHONE_EVENT.encodingName}/${a.te.clockRate}`,
+    });
+    attributes.push({ name: "fmtp", value: `${a.te.payloadType} ${TELEPHONE_EVENT.fmtp}` });
+  }
+  attributes.push({ name: "ptime", value: `${PTIME_MS}` });
+  if (a.crypto !== undefined) {
+    // RFC 4568 §7.1.2: the answer repeats the accepted tag and suite with our own key.
+    const value = cryptoAttributeValue({
+      tag: a.crypto.tag,
+      suite: a.crypto.suite,
+      keyParams: `inline:${a.crypto.localKey}`,
+      sessionParams: [],
+    });
+    attributes.push({ name: "crypto", value });
+  }
+  attributes.push({ name: a.direction });
+  return {
+    media: offered.media,
+    port,
+    proto: offered.proto,
+    formats,
+    connections: [],
+    bandwidths: [],
+    attributes,
+    unknown: [],
+  };
+}
+
+/** RFC 3264 §6: a rejected stream keeps its m= line with port 0 and at least one format. */
+function rejectMedia(offered: MediaDescription): MediaDescription {
+  return {
+    media: offered.media,
+    port: 0,
+    proto: offered.proto,
+    formats: offered.formats.length === 0 ? ["0"] : offered.formats,
+    connections: [],
+    bandwidths: [],
+    attributes: [],
+    unknown: [],
+  };
+}
