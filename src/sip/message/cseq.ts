@@ -4,13 +4,13 @@
  * the full 32-bit range on receipt and reject anything larger (RFC 4475 §3.1.2.4 scalarlg).
  */
 import { ok, parseError, type Result } from "../../lib/result.ts";
-import { isToken, parseBoundedInt } from "./text.ts";
+import { isToken, parseBoundedInt, trimLws } from "./text.ts";
 import type { CSeq } from "./types.ts";
 
 export const MAX_CSEQ = 0xffffffff;
 
 export function parseCSeq(input: string): Result<CSeq> {
-  const m = /^([0-9]+)\s+(\S+)$/.exec(input.trim());
+  const m = /^([0-9]+)\s+(\S+)$/.exec(trimLws(input));
   if (!m) return parseError("CSeq is not <number> <method>", 0);
   const seq = parseBoundedInt(m[1]!, MAX_CSEQ);
   if (seq === undefined) return parseError("CSeq number exceeds 2**32-1", 0);

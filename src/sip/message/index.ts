@@ -2,6 +2,8 @@
  * Public surface of the SIP message layer (RFC 3261 §7, §19, §20, §25; RFC 3581; RFC 5118).
  * Other modules import from here only.
  */
+
+export { type CheckRequestOptions, checkRequest, type RequestProblem } from "./check-request.ts";
 export { createRequest, createResponse, type RequestOptions, type ResponseOptions } from "./create.ts";
 export { MAX_CSEQ, parseCSeq, serializeCSeq } from "./cseq.ts";
 export {

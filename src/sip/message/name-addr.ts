@@ -5,7 +5,7 @@
  */
 import { ok, parseError, type Result } from "../../lib/result.ts";
 import { parseParams, serializeParams } from "./params.ts";
-import { indexOutsideQuotes, isToken, quote, skipQuoted, unquote } from "./text.ts";
+import { indexOutsideQuotes, isToken, quote, skipQuoted, trimLws, unquote } from "./text.ts";
 import type { NameAddr } from "./types.ts";
 import { parseUri, serializeUri } from "./uri.ts";
 
@@ -20,7 +20,7 @@ interface NameAddrParts {
 }
 
 function splitNameAddr(input: string): Result<NameAddrParts> {
-  const s = input.trim();
+  const s = trimLws(input);
   let displayName: string | undefined;
   let lt: number;
   if (s.startsWith('"')) {
@@ -34,10 +34,7 @@ function splitNameAddr(input: string): Result<NameAddrParts> {
     lt = indexOutsideQuotes(s, "<");
     if (lt > 0) {
       // §25.1 display-name = *(token LWS) / quoted-string: unquoted names are tokens only.
-      const words = s
-        .slice(0, lt)
-        .trim()
-        .split(/[ \t]+/);
+      const words = trimLws(s.slice(0, lt)).split(/[ \t]+/);
       if (!words.every(isToken)) return parseError("display-name is neither tokens nor a quoted-string", 0);
       displayName = words.join(" ");
     }
@@ -47,7 +44,7 @@ function splitNameAddr(input: string): Result<NameAddrParts> {
     if (gt < 0) return parseError('missing ">" after name-addr URI', lt);
     const uriText = s.slice(lt + 1, gt);
     // §25.1 LAQUOT = SWS "<" and RAQUOT = ">" SWS: no whitespace inside the brackets.
-    if (uriText.trim() !== uriText) return parseError("whitespace inside <>", lt + 1);
+    if (trimLws(uriText) !== uriText) return parseError("whitespace inside <>", lt + 1);
     const parts: NameAddrParts = { uriText, uriAt: lt + 1, paramsText: s.slice(gt + 1), paramsAt: gt + 1 };
     if (displayName !== undefined) parts.displayName = displayName;
     return ok(parts);
@@ -55,7 +52,7 @@ function splitNameAddr(input: string): Result<NameAddrParts> {
   // addr-spec: §20.10 "any semicolon-delimited parameters are header-parameters, not URI
   // parameters", and a URI holding "," "?" or ";" must be enclosed in <>.
   const semi = s.indexOf(";");
-  const uriText = semi < 0 ? s : s.slice(0, semi);
+  const uriText = (semi < 0 ? s : s.slice(0, semi)).trimEnd();
   if (/[,?]/.test(uriText)) return parseError('addr-spec containing "," or "?" must be enclosed in <>', 0);
   return ok({ uriText, uriAt: 0, paramsText: semi < 0 ? "" : s.slice(semi), paramsAt: Math.max(semi, 0) });
 }

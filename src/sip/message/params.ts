@@ -5,7 +5,7 @@
  * included, so that serialization reproduces them.
  */
 import { ok, parseError, type Result } from "../../lib/result.ts";
-import { isToken, isTokenChar, skipQuoted, splitTopLevel } from "./text.ts";
+import { isToken, isTokenChar, skipQuoted, splitTopLevel, trimLws } from "./text.ts";
 import type { Params } from "./types.ts";
 
 function isGenValue(v: string): boolean {
@@ -25,7 +25,7 @@ function isGenValue(v: string): boolean {
  */
 export function parseParams(text: string, baseOffset = 0): Result<Params> {
   const params: Params = new Map();
-  const s = text.trim();
+  const s = trimLws(text);
   if (s.length === 0) return ok(params);
   if (s[0] !== ";")
     return parseError(`expected ";" before parameters, got ${JSON.stringify(s[0])}`, baseOffset);
@@ -33,13 +33,13 @@ export function parseParams(text: string, baseOffset = 0): Result<Params> {
   if (parts === undefined) return parseError("unterminated quoted string in parameters", baseOffset);
   for (const part of parts) {
     const eq = part.indexOf("=");
-    const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
+    const name = trimLws(eq < 0 ? part : part.slice(0, eq)).toLowerCase();
     if (!isToken(name)) return parseError(`bad parameter name ${JSON.stringify(name)}`, baseOffset);
     if (eq < 0) {
       if (!params.has(name)) params.set(name, null);
       continue;
     }
-    const value = part.slice(eq + 1).trim();
+    const value = trimLws(part.slice(eq + 1));
     if (!isGenValue(value)) return parseError(`bad value for parameter ${name}`, baseOffset);
     if (!params.has(name)) params.set(name, value);
   }

@@ -4,11 +4,11 @@
  * Never throws: every malformation is a `ParseError` with a reason and the byte offset of the
  * offending line (offsets count UTF-8 bytes from the start of the input).
  */
-import { utf8, utf8Decoder } from "../../lib/bytes.ts";
+import { utf8 } from "../../lib/bytes.ts";
 import { ok, parseError, type Result } from "../../lib/result.ts";
 import { checkHeaders } from "./check-headers.ts";
 import { canonicalName } from "./headers.ts";
-import { isToken, isWsp, parseBoundedInt } from "./text.ts";
+import { isToken, isWsp, parseBoundedInt, trimLws } from "./text.ts";
 import { type Header, MAX_MESSAGE_SIZE, type SipMessage } from "./types.ts";
 import { parseUri } from "./uri.ts";
 
@@ -18,6 +18,9 @@ const STATUS_LINE = /^SIP\/([0-9]+\.[0-9]+) ([0-9]{3})(?: (.*))?$/is;
 // RFC 3986 §3.1 scheme ":" — the Request-URI may be any absoluteURI (§25.1); a UAS answers 416
 // for schemes it does not know (§8.2.2.1), so the parser accepts them.
 const ABSOLUTE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
+
+// ignoreBOM keeps a U+FEFF that opens a line: it is header content, not a byte-order mark here.
+const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
 interface Line {
   text: string;
@@ -41,7 +44,7 @@ function splitLines(b: Uint8Array, start: number, end: number): Line[] {
   for (let i = start; i < end; i++) {
     if (b[i] !== 0x0a) continue;
     const stop = i > from && b[i - 1] === 0x0d ? i - 1 : i;
-    lines.push({ text: utf8Decoder.decode(b.subarray(from, stop)), offset: from });
+    lines.push({ text: decoder.decode(b.subarray(from, stop)), offset: from });
     from = i + 1;
   }
   return lines;
@@ -56,7 +59,7 @@ function parseHeaderLines(lines: Line[]): Result<{ headers: Header[]; offsets: n
     if (isWsp(text.charCodeAt(0))) {
       const prev = headers[headers.length - 1];
       if (prev === undefined) return parseError("continuation line before any header", offset);
-      const more = text.trim();
+      const more = trimLws(text);
       if (more !== "") prev.value = prev.value === "" ? more : `${prev.value} ${more}`;
       continue;
     }
@@ -65,7 +68,7 @@ function parseHeaderLines(lines: Line[]): Result<{ headers: Header[]; offsets: n
     // §7.3.1 HCOLON = *( SP / HTAB ) ":" SWS
     const name = text.slice(0, colon).replace(/[ \t]+$/, "");
     if (!isToken(name)) return parseError(`bad header name ${JSON.stringify(name)}`, offset);
-    headers.push({ name, value: text.slice(colon + 1).trim() });
+    headers.push({ name, value: trimLws(text.slice(colon + 1)) });
     offsets.push(offset);
   }
   return ok({ headers, offsets });

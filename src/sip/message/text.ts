@@ -26,6 +26,18 @@ export function isWsp(code: number): boolean {
   return code === 0x20 || code === 0x09;
 }
 
+/**
+ * Strips SP/HTAB only. `String#trim` would also eat U+FEFF and other Unicode spaces that are
+ * legitimate UTF-8 content of a header value (RFC 4475 §3.1.1.2 intmeth).
+ */
+export function trimLws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isWsp(s.charCodeAt(a))) a++;
+  while (b > a && isWsp(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
 export function hasWhitespace(s: string): boolean {
   return /[\s]/.test(s);
 }
@@ -80,11 +92,11 @@ export function splitTopLevel(s: string, sep: string): string[] | undefined {
     } else if (c === 0x3c) depth++;
     else if (c === 0x3e && depth > 0) depth--;
     else if (c === sepCode && depth === 0) {
-      out.push(s.slice(from, i).trim());
+      out.push(trimLws(s.slice(from, i)));
       from = i + 1;
     }
   }
-  out.push(s.slice(from).trim());
+  out.push(trimLws(s.slice(from)));
   return out;
 }
 

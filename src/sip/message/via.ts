@@ -7,20 +7,20 @@
  */
 import { ok, parseError, type Result } from "../../lib/result.ts";
 import { parseParams, serializeParams } from "./params.ts";
-import { isToken } from "./text.ts";
+import { isToken, trimLws } from "./text.ts";
 import type { Via } from "./types.ts";
 import { parseHostPort } from "./uri.ts";
 
 const SENT_PROTOCOL = /^([^\s/]+)\s*\/\s*([^\s/]+)\s*\/\s*([^\s/]+)\s+(.*)$/s;
 
 export function parseVia(input: string): Result<Via> {
-  const m = SENT_PROTOCOL.exec(input.trim());
+  const m = SENT_PROTOCOL.exec(trimLws(input));
   if (!m) return parseError("Via lacks sent-protocol and sent-by", 0);
   const [, name, version, transport, rest] = m as unknown as [string, string, string, string, string];
   if (!isToken(name) || !isToken(version) || !isToken(transport))
     return parseError("bad Via sent-protocol", 0);
   const semi = rest.indexOf(";");
-  const sentBy = (semi < 0 ? rest : rest.slice(0, semi)).trim().replace(/\s*:\s*/, ":");
+  const sentBy = trimLws(semi < 0 ? rest : rest.slice(0, semi)).replace(/\s*:\s*/, ":");
   const hp = parseHostPort(sentBy);
   if (!hp.ok) return parseError(`bad Via sent-by: ${hp.error.reason}`, 0);
   const params = parseParams(semi < 0 ? "" : rest.slice(semi));
