@@ -62,7 +62,9 @@ export class JitterBuffer {
   private readonly clockRate: number;
   private readonly minDelay: number;
   private readonly maxDelay: number;
+  /** Per-slot payload views, re-created only when a slot's payload length changes. */
   private readonly views: Uint8Array[];
+  private readonly empty = new Uint8Array(0);
 
   private started = false;
   /** Next sequence number to play. */
@@ -91,20 +93,23 @@ export class JitterBuffer {
     this.timestamps = new Uint32Array(this.capacity);
     this.markers = new Uint8Array(this.capacity);
     this.views = [];
-    for (let i = 0; i < this.capacity; i++) {
-      this.views.push(this.storage.subarray(i * this.maxPayload, (i + 1) * this.maxPayload));
-    }
+    for (let i = 0; i < this.capacity; i++) this.views.push(this.empty);
   }
 
-  /** Copies a packet in. `now` is monotonic ms of arrival. */
+  /**
+   * Copies the payload `src[offset, offset+length)` in (no view is created, so the receive
+   * path allocates nothing). `now` is monotonic ms of arrival.
+   */
   insert(
     seq: number,
     timestamp: number,
     marker: boolean,
-    payload: Uint8Array,
+    src: Uint8Array,
+    offset: number,
+    length: number,
     now: number,
   ): JitterInsertResult {
-    if (payload.length > this.maxPayload) return "too-large";
+    if (length > this.maxPayload) return "too-large";
     this.updateJitter(timestamp, now);
     if (!this.started) {
       this.started = true;
@@ -141,8 +146,9 @@ export class JitterBuffer {
     this.seqs[slot] = seq;
     this.timestamps[slot] = timestamp;
     this.markers[slot] = marker ? 1 : 0;
-    this.lengths[slot] = payload.length;
-    this.storage.set(payload, slot * this.maxPayload);
+    this.lengths[slot] = length;
+    const base = slot * this.maxPayload;
+    for (let i = 0; i < length; i++) this.storage[base + i] = src[offset + i]!;
     this.count++;
     this.counters.received++;
     return "buffered";
@@ -162,7 +168,7 @@ export class JitterBuffer {
       out.sequenceNumber = this.nextSeq;
       out.timestamp = ts;
       out.marker = this.markers[slot] === 1;
-      out.payload = this.views[slot]!.subarray(0, this.lengths[slot]!);
+      out.payload = this.payloadView(slot, this.lengths[slot]!);
       this.lengths[slot] = -1;
       this.count--;
       this.lastPlayedTs = ts;
@@ -175,7 +181,7 @@ export class JitterBuffer {
     out.sequenceNumber = this.nextSeq;
     out.timestamp = this.lastPlayedTs;
     out.marker = false;
-    out.payload = this.views[slot]!.subarray(0, 0);
+    out.payload = this.empty;
     this.nextSeq = (this.nextSeq + 1) & 0xffff;
     this.counters.missing++;
     return "missing";
@@ -229,6 +235,15 @@ export class JitterBuffer {
     }
     this.lastTransit = transit;
     this.haveTransit = true;
+  }
+
+  private payloadView(slot: number, length: number): Uint8Array {
+    let v = this.views[slot]!;
+    if (v.length !== length) {
+      v = this.storage.subarray(slot * this.maxPayload, slot * this.maxPayload + length);
+      this.views[slot] = v;
+    }
+    return v;
   }
 
   /** Slot holding the buffered packet closest after nextSeq, or −1. */

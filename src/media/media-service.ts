@@ -1,0 +1,107 @@
+/**
+ * The media service (IO): binds RTP/RTCP port pairs with `Bun.udpSocket`, creates one
+ * {@link RtpMediaSession} per call and drives them all from one shared 20 ms
+ * {@link MediaClock}. Only `src/app.ts` constructs it; the call layer sees `MediaService`.
+ */
+import type { udp } from "bun";
+import type { AudioCodec, CodecName } from "../codec/types.ts";
+import type { Clock, Timers } from "../lib/clock.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { Random } from "../lib/random.ts";
+import { err, ok, type Result } from "../lib/result.ts";
+import { MediaClock } from "./media-clock.ts";
+import { RtpMediaSession } from "./media-session.ts";
+import { PortPool, type PortRange } from "./port-pool.ts";
+import type { TelephoneEventFactory } from "./telephone-event-port.ts";
+import type { MediaAllocationError, MediaService, MediaSession } from "./types.ts";
+
+export interface MediaServiceOptions {
+  /** Address to bind and advertise (spec/sip.md §10), e.g. "127.0.0.1" or "0.0.0.0". */
+  bindAddress: string;
+  /** Address written in SDP when bindAddress is a wildcard. */
+  advertisedAddress?: string;
+  /** Even RTP port range; { min: 0, max: 0 } for OS-assigned ports. */
+  ports: PortRange;
+  clock: Clock;
+  timers: Timers;
+  random: Random;
+  logger: Logger;
+  resolveCodec(name: CodecName): AudioCodec | undefined;
+  telephoneEvents?: TelephoneEventFactory;
+  /** Overrides the 30 s media timeout (tests). */
+  timeoutMs?: number;
+}
+
+type DataHandler = (data: Uint8Array, port: number, address: string) => void;
+
+/** A bound socket whose receive handler is attached once the session exists. */
+interface BoundSocket {
+  udp: udp.Socket<"uint8array">;
+  handler: DataHandler | undefined;
+}
+
+export function createMediaService(opts: MediaServiceOptions): MediaService {
+  const mediaClock = new MediaClock(opts.clock, opts.timers);
+  const pool = new PortPool<BoundSocket>(
+    opts.ports,
+    async (port) => {
+      const bound: { handler: DataHandler | undefined } = { handler: undefined };
+      const socket = await Bun.udpSocket({
+        hostname: opts.bindAddress,
+        port,
+        binaryType: "uint8array",
+        socket: {
+          data(_s, data, rport, raddr) {
+            bound.handler?.(data, rport, raddr);
+          },
+        },
+      });
+      const b: BoundSocket = Object.assign(bound, { udp: socket });
+      return { socket: b, port: socket.port };
+    },
+    (s) => s.udp.close(),
+  );
+  const sessions = new Set<RtpMediaSession>();
+  const advertised = opts.advertisedAddress ?? opts.bindAddress;
+  let next = 0;
+
+  return {
+    async allocate(label: string): Promise<Result<MediaSession, MediaAllocationError>> {
+      const pair = await pool.acquire();
+      if (!pair.ok) {
+        opts.logger.warn("rtp ports exhausted", { label, reason: pair.error });
+        return err({ code: "ports_exhausted", message: pair.error });
+      }
+      const p = pair.value;
+      const session: RtpMediaSession = new RtpMediaSession({
+        localAddress: advertised,
+        localPort: p.rtpPort,
+        rtp: p.rtp.udp,
+        rtcp: p.rtcp.udp,
+        clock: opts.clock,
+        mediaClock,
+        random: opts.random,
+        resolveCodec: opts.resolveCodec,
+        ...(opts.telephoneEvents === undefined ? {} : { telephoneEvents: opts.telephoneEvents }),
+        ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+        cname: `xbridge-${next++}@${advertised}`,
+        logger: opts.logger.child({ media: label }),
+        release: () => {
+          sessions.delete(session);
+          pool.release(p);
+        },
+      });
+      p.rtp.handler = (d, port, address) => session.handleRtp(d, port, address);
+      p.rtcp.handler = (d, port, address) => session.handleRtcp(d, port, address);
+      sessions.add(session);
+      return ok(session);
+    },
+    get activeSessions() {
+      return sessions.size;
+    },
+    close() {
+      for (const s of [...sessions]) s.close();
+      mediaClock.stop();
+    },
+  };
+}
