@@ -12,45 +12,73 @@ import { clamp, G722Band, saturate } from "./g722-band.ts";
 import { IHN, IHP, ILN, ILP, Q6, QM2, QM4, QM6, QMF_COEFFS } from "./g722-tables.ts";
 
 /**
- * The 24-tap QMF h0..h23 over the delay line x (x[23] newest): acc[0] = Σ x[2i]·h[2i] and
- * acc[1] = Σ x[2i+1]·h[2i+1], using h[2i] = QMF_COEFFS[i] and h[2i+1] = QMF_COEFFS[11−i].
+ * The 24-tap QMF delay line (§6.1.1.1 / §6.2.2.2) as a doubled ring, so no samples move: push()
+ * enters two samples and leaves, over the window x[0] (oldest) … x[23] (newest),
+ * sumEven = Σ x[2i]·h[2i] and sumOdd = Σ x[2i+1]·h[2i+1] (the taps with the newest sample), with h[2i] = QMF_COEFFS[i] and h[2i+1] = QMF_COEFFS[11−i].
  */
-function qmf(x: Int32Array, acc: Int32Array): void {
-  let even = 0;
-  let odd = 0;
-  for (let i = 0; i < 12; i++) {
-    even += x[2 * i]! * QMF_COEFFS[i]!;
-    odd += x[2 * i + 1]! * QMF_COEFFS[11 - i]!;
+/** Largest decision level of QUANTL (Q6[29]). */
+const Q6_MAX = 2919;
+/** Q6_INTERVAL[q]: the smallest i in 1..29 with Q6[i] ≥ q, or 30 (q ≤ Q6_MAX). */
+const Q6_INTERVAL = ((): Uint8Array => {
+  const table = new Uint8Array(Q6_MAX + 1);
+  let i = 1;
+  for (let q = 0; q <= Q6_MAX; q++) {
+    while (i < 30 && Q6[i]! < q) i++;
+    table[q] = i;
   }
-  acc[0] = even;
-  acc[1] = odd;
+  return table;
+})();
+
+class Qmf {
+  private readonly x = new Int32Array(48);
+  private pos = 0;
+  sumEven = 0;
+  sumOdd = 0;
+
+  push(older: number, newer: number): void {
+    const x = this.x;
+    let p = this.pos;
+    x[p] = older;
+    x[p + 24] = older;
+    x[p + 1] = newer;
+    x[p + 25] = newer;
+    p = p + 2 === 24 ? 0 : p + 2;
+    this.pos = p;
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < 12; i++) {
+      a += x[p + 2 * i]! * QMF_COEFFS[i]!;
+      b += x[p + 2 * i + 1]! * QMF_COEFFS[11 - i]!;
+    }
+    this.sumEven = a;
+    this.sumOdd = b;
+  }
 }
 
 export class G722Encoder {
   private readonly low = new G722Band(32);
   private readonly high = new G722Band(8);
-  private readonly x = new Int32Array(24);
-  private readonly acc = new Int32Array(2);
+  private readonly qmf = new Qmf();
 
   /** Encodes `samples` (even) 16 kHz samples to samples/2 octets; returns octets written. */
   encode(pcm16k: Int16Array, samples: number, out: Uint8Array): number {
     const n = Math.min(samples >> 1, out.length);
-    const { x, acc, low, high } = this;
+    const { qmf, low, high } = this;
     for (let j = 0; j < n; j++) {
-      // Transmit QMF (§6.1.1.1): shift two new samples into the delay line.
-      x.copyWithin(0, 2);
-      x[22] = pcm16k[2 * j]!;
-      x[23] = pcm16k[2 * j + 1]!;
-      qmf(x, acc);
-      // §3.2: xL = xA + xB, xH = xA − xB with xA the taps that include the newest sample.
-      const xlow = (acc[0]! + acc[1]!) >> 14;
-      const xhigh = (acc[1]! - acc[0]!) >> 14;
+      // Transmit QMF (§6.1.1.1): two new samples enter the delay line.
+      qmf.push(pcm16k[2 * j]!, pcm16k[2 * j + 1]!);
+      // §3.2: xL = xA + xB, xH = xA − xB, xA being the sum over the newest sample's taps.
+      const xlow = (qmf.sumEven + qmf.sumOdd) >> 14;
+      const xhigh = (qmf.sumOdd - qmf.sumEven) >> 14;
 
       // Lower band: SUBTRA, QUANTL (Block 1L)
       const el = saturate(xlow - low.s);
       const wdl = el >= 0 ? el : -(el + 1);
-      let i = 1;
-      while (i < 30 && wdl >= (Q6[i]! * low.det) >> 12) i++;
+      // QUANTL: the first interval i whose decision level (Q6[i]·det) >> 12 exceeds |el|.
+      // wd < (Q6·det) >> 12  ⇔  Q6 ≥ ⌈(wd + 1)·4096 / det⌉, so one division and a table lookup
+      // give the interval the Recommendation's linear scan finds.
+      const need = Math.floor(((wdl + 1) * 4096 + low.det - 1) / low.det);
+      const i = need > Q6_MAX ? 30 : Q6_INTERVAL[need]!;
       const ilow = el < 0 ? ILN[i]! : ILP[i]!;
       // INVQAL (Block 2L) with the 4-bit code, then adaptation and prediction.
       const ril = ilow >> 2;
@@ -76,13 +104,12 @@ export class G722Encoder {
 export class G722Decoder {
   private readonly low = new G722Band(32);
   private readonly high = new G722Band(8);
-  private readonly x = new Int32Array(24);
-  private readonly acc = new Int32Array(2);
+  private readonly qmf = new Qmf();
 
   /** Decodes `bytes` octets to 2 × bytes samples at 16 kHz (truncated to `out`); returns samples. */
   decode(payload: Uint8Array, bytes: number, out: Int16Array): number {
     const n = Math.min(bytes, out.length >> 1);
-    const { x, acc, low, high } = this;
+    const { qmf, low, high } = this;
     for (let j = 0; j < n; j++) {
       const code = payload[j]!;
       const ilow = code & 0x3f;
@@ -103,13 +130,10 @@ export class G722Decoder {
       high.update(dhigh);
 
       // Receive QMF (§6.2.2.2)
-      x.copyWithin(0, 2);
-      x[22] = rlow + rhigh;
-      x[23] = rlow - rhigh;
-      qmf(x, acc);
+      qmf.push(rlow + rhigh, rlow - rhigh);
       // Output order: the odd-tap sum is the earlier sample. Saturate where ffmpeg wraps.
-      out[2 * j] = saturate(acc[1]! >> 11);
-      out[2 * j + 1] = saturate(acc[0]! >> 11);
+      out[2 * j] = saturate(qmf.sumOdd >> 11);
+      out[2 * j + 1] = saturate(qmf.sumEven >> 11);
     }
     return 2 * n;
   }
