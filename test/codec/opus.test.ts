@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import createOpusModule from "opusscript/build/opusscript_native_wasm.js";
 import { createOpusCodec, opusHeapBytes } from "../../src/codec/opus.ts";
 import type { FrameDecoder, FrameEncoder } from "../../src/codec/types.ts";
 import { db, dominantFrequency, goertzel, rms, tone } from "../support/tone.ts";
@@ -122,6 +123,36 @@ describe("Opus via opusscript (8 kHz mono)", () => {
       e.free();
       d.free();
     }
+  });
+
+  test("decodes a stereo 48 kHz packet (opus/48000/2 senders) to mono 8 kHz keeping the tone", () => {
+    // A peer's stereo encoder, built on a separate libopus instance: PCM goes in one byte per
+    // 16-bit heap slot, interleaved L/R, 960 samples per channel = 20 ms.
+    const native = createOpusModule();
+    const stereo = new native.OpusScriptHandler(48000, 2, 2049);
+    const pcmPtr = native._malloc(960 * 2 * 4);
+    const packetPtr = native._malloc(4000);
+    const dec = decoder();
+    const out = new Int16Array(960);
+    let last = new Int16Array(0);
+    for (let f = 0; f < 10; f++) {
+      const slots = new Uint16Array(native.HEAPU8.buffer, pcmPtr, 960 * 4);
+      for (let i = 0; i < 960; i++) {
+        const s = Math.round(8000 * Math.sin((2 * Math.PI * 1000 * (f * 960 + i)) / 48000));
+        for (const ch of [0, 1]) {
+          slots[4 * i + 2 * ch] = s & 0xff;
+          slots[4 * i + 2 * ch + 1] = (s >> 8) & 0xff;
+        }
+      }
+      const bytes = stereo._encode(pcmPtr, 960 * 4, packetPtr, 960);
+      expect(bytes).toBeGreaterThan(0);
+      const packet = native.HEAPU8.slice(packetPtr, packetPtr + bytes);
+      expect(packet[0]! & 0x04).toBe(0x04); // TOC stereo flag (RFC 6716 §3.1)
+      expect(dec.decode(packet, out)).toBe(160);
+      last = out.slice(0, 160);
+    }
+    native.OpusScriptHandler.destroy_handler(stereo);
+    expect(dominantFrequency(last, 8000, 100, 3900, 10)).toBe(1000);
   });
 
   test("RTP clock is 48 kHz with 960 ticks per 20 ms (RFC 7587 §4.1)", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Resampler } from "../../src/codec/resampler.ts";
+import { createResampler, Resampler } from "../../src/codec/resampler.ts";
 import { db, goertzel, rms, tone } from "../support/tone.ts";
 
 const AMPLITUDE = 10000;
@@ -111,8 +111,27 @@ describe("polyphase resampler", () => {
     expect(r.process(new Int16Array(160), 160, new Int16Array(100))).toBe(100);
   });
 
-  test("rejects non-integer or non-positive rates", () => {
+  test("createResampler refuses rates from input that are not positive integers up to 384 kHz", () => {
+    for (const rate of [0, -8000, 8000.5, Number.NaN, 1_000_000]) {
+      const r = createResampler(rate, 8000);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.reason).toContain("unsupported sample rate");
+    }
+  });
+
+  test("createResampler refuses a near-coprime rate pair whose filter would be huge", () => {
+    const r = createResampler(44101, 8000);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.reason).toContain("too long a filter");
+  });
+
+  test("createResampler builds the usual WAV rates", () => {
+    for (const rate of [8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 96000]) {
+      expect(createResampler(rate, 8000).ok).toBe(true);
+    }
+  });
+
+  test("the constructor throws on a bad fixed rate (a programming error, not input)", () => {
     expect(() => new Resampler(0, 8000)).toThrow(RangeError);
-    expect(() => new Resampler(8000.5, 8000)).toThrow(RangeError);
   });
 });
