@@ -4,8 +4,8 @@
  * Never throws: every malformation is a `ParseError` with a reason and the byte offset of the
  * offending line (offsets count UTF-8 bytes from the start of the input).
  */
-import { utf8 } from "../../lib/bytes.ts";
-import { ok, parseError, type Result } from "../../lib/result.ts";
+import { utf8, utf8ByteLength } from "../../lib/bytes.ts";
+import { ok, type ParseError, parseError, type Result } from "../../lib/result.ts";
 import { checkHeaders } from "./check-headers.ts";
 import { canonicalName } from "./headers.ts";
 import { isToken, isWsp, parseBoundedInt, trimLws } from "./text.ts";
@@ -37,15 +37,19 @@ function findBodyStart(b: Uint8Array, from: number): { headerEnd: number; bodySt
   return undefined;
 }
 
-/** Splits the header block into lines (CRLF, or bare LF from lenient peers), with byte offsets. */
-function splitLines(b: Uint8Array, start: number, end: number): Line[] {
+/**
+ * Splits the header block into lines (CRLF, or bare LF from lenient peers). The block is decoded
+ * once; `offset` is in characters of that text and turned into a byte offset only on error.
+ */
+function splitLines(text: string): Line[] {
   const lines: Line[] = [];
-  let from = start;
-  for (let i = start; i < end; i++) {
-    if (b[i] !== 0x0a) continue;
-    const stop = i > from && b[i - 1] === 0x0d ? i - 1 : i;
-    lines.push({ text: decoder.decode(b.subarray(from, stop)), offset: from });
-    from = i + 1;
+  let from = 0;
+  for (;;) {
+    const lf = text.indexOf("\n", from);
+    if (lf < 0) break;
+    const stop = lf > from && text.charCodeAt(lf - 1) === 0x0d ? lf - 1 : lf;
+    lines.push({ text: text.slice(from, stop), offset: from });
+    from = lf + 1;
   }
   return lines;
 }
@@ -124,21 +128,28 @@ export function parseMessage(input: Uint8Array | string): Result<SipMessage> {
   if (start === b.length) return parseError("empty message", start);
   const bounds = findBodyStart(b, start);
   if (!bounds) return parseError("no empty line after the header fields", b.length);
-  const lines = splitLines(b, start, bounds.headerEnd);
+  const text = decoder.decode(b.subarray(start, bounds.headerEnd));
+  // Error offsets count bytes from the start of the input (RFC 3261 lengths are in octets).
+  const fail = (e: ParseError): Result<SipMessage> =>
+    parseError(e.reason, start + utf8ByteLength(text.slice(0, e.offset ?? 0)));
+  const lines = splitLines(text);
   const startLine = parseStartLine(lines[0]!);
-  if (!startLine.ok) return startLine;
+  if (!startLine.ok) return fail(startLine.error);
   const parsedHeaders = parseHeaderLines(lines);
-  if (!parsedHeaders.ok) return parsedHeaders;
+  if (!parsedHeaders.ok) return fail(parsedHeaders.error);
   const { headers, offsets } = parsedHeaders.value;
   const problem = checkHeaders(headers);
-  if (problem) return parseError(problem.reason, offsets[problem.index]);
+  if (problem) return fail({ reason: problem.reason, offset: offsets[problem.index] });
   let length = b.length - bounds.bodyStart;
   const cl = headers.find((h) => canonicalName(h.name) === "content-length");
   if (cl) {
     // §20.14 Content-Length = 1*DIGIT, in octets; bounded by the message size limit.
     const n = parseBoundedInt(cl.value, MAX_MESSAGE_SIZE);
     if (n === undefined)
-      return parseError(`bad Content-Length ${JSON.stringify(cl.value)}`, offsets[headers.indexOf(cl)]);
+      return fail({
+        reason: `bad Content-Length ${JSON.stringify(cl.value)}`,
+        offset: offsets[headers.indexOf(cl)],
+      });
     if (n > length) return parseError(`body is ${length} bytes, Content-Length says ${n}`, bounds.bodyStart);
     length = n;
   }
