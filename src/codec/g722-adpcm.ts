@@ -11,11 +11,6 @@
 import { clamp, G722Band, saturate } from "./g722-band.ts";
 import { IHN, IHP, ILN, ILP, Q6, QM2, QM4, QM6, QMF_COEFFS } from "./g722-tables.ts";
 
-/**
- * The 24-tap QMF delay line (§6.1.1.1 / §6.2.2.2) as a doubled ring, so no samples move: push()
- * enters two samples and leaves, over the window x[0] (oldest) … x[23] (newest),
- * sumEven = Σ x[2i]·h[2i] and sumOdd = Σ x[2i+1]·h[2i+1] (the taps with the newest sample), with h[2i] = QMF_COEFFS[i] and h[2i+1] = QMF_COEFFS[11−i].
- */
 /** Largest decision level of QUANTL (Q6[29]). */
 const Q6_MAX = 2919;
 /** Q6_INTERVAL[q]: the smallest i in 1..29 with Q6[i] ≥ q, or 30 (q ≤ Q6_MAX). */
@@ -29,6 +24,12 @@ const Q6_INTERVAL = ((): Uint8Array => {
   return table;
 })();
 
+/**
+ * The 24-tap QMF delay line (§6.1.1.1 / §6.2.2.2) as a doubled ring, so no samples move: push()
+ * enters two samples and leaves, over the window x[0] (oldest) … x[23] (newest),
+ * sumEven = Σ x[2i]·h[2i] and sumOdd = Σ x[2i+1]·h[2i+1] (the taps with the newest sample),
+ * where h[2i] = QMF_COEFFS[i] and h[2i+1] = QMF_COEFFS[11−i].
+ */
 class Qmf {
   private readonly x = new Int32Array(48);
   private pos = 0;

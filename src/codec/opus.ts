@@ -5,11 +5,12 @@
  * ticks per 20 ms. The WASM module is instantiated once per process and shared; each encoder
  * or decoder owns one libopus handler plus two heap buffers and must be free()d.
  *
- * Loss: conceal() asks libopus for its PLC by decoding a TOC-only packet (RFC 6716 §3.2.1: a
- * frame of zero bytes is treated as lost), whose configuration keeps the mode and bandwidth of
- * the last received packet and states the duration wanted, so libopus conceals exactly 10 or
- * 20 ms (an empty packet would make it conceal its full 120 ms maximum at once). In-band FEC
- * (decode_fec) is not reachable through opusscript's native handler; we offer useinbandfec=0.
+ * Loss: conceal() asks libopus for its PLC by decoding a TOC-only packet (a code 0 packet whose
+ * one frame has zero bytes, RFC 6716 §3.2.1/§3.2.2; libopus conceals such a frame as lost).
+ * Its configuration (§3.1, Table 2) keeps the mode and bandwidth of the last packet received
+ * and states the duration wanted, so libopus conceals exactly 10 or 20 ms (an empty packet
+ * would make it conceal its 120 ms maximum at once). In-band FEC (decode_fec) is not reachable
+ * through opusscript's native handler, so we offer useinbandfec=0 (spec/sip.md §10).
  */
 import createOpusModule, {
   type OpusNativeHandler,
@@ -26,7 +27,7 @@ const OPUS_SET_SIGNAL = 4024;
 const OPUS_SIGNAL_VOICE = 3001;
 
 const SAMPLE_RATE = 8000;
-/** RFC 6716 §3.2.1: at most 1275 bytes per frame, 48 frames per packet; opusscript's cap. */
+/** Size of the packet buffer opusscript's native encode assumes (3 × 1276 bytes). */
 const MAX_PACKET_BYTES = 3828;
 /** 120 ms at 8 kHz, the longest packet (RFC 6716 §3.2.5). */
 const MAX_PACKET_SAMPLES = 960;
