@@ -132,7 +132,7 @@ export class G722Decoder {
 
       // Receive QMF (§6.2.2.2)
       qmf.push(rlow + rhigh, rlow - rhigh);
-      // Output order: the odd-tap sum is the earlier sample. Saturate where ffmpeg wraps.
+      // Output order: the odd-tap sum is the earlier sample; overflow clips to the int16 rails.
       out[2 * j] = saturate(qmf.sumOdd >> 11);
       out[2 * j + 1] = saturate(qmf.sumEven >> 11);
     }
