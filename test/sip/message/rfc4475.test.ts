@@ -4,7 +4,7 @@
  * the upper layer needs to answer as the RFC says. Nothing throws.
  */
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fromUtf8 } from "../../../src/lib/bytes.ts";
 import {
@@ -438,10 +438,9 @@ describe("RFC 4475 semantic cases parse and expose what the UA needs", () => {
 
 test("every one of the 49 fixtures is covered by a table", () => {
   const names = new Set([...VALID, ...INVALID, ...SEMANTIC].map((v) => v.name));
-  const files = require("node:fs")
-    .readdirSync(DIR)
-    .filter((f: string) => f.endsWith(".dat"))
-    .map((f: string) => f.slice(0, -4));
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith(".dat"))
+    .map((f) => f.slice(0, -4));
   expect(files.length).toBe(49);
   expect([...names].sort()).toEqual([...files].sort());
 });
