@@ -4,6 +4,7 @@ import {
   getHeader,
   getHeaders,
   parseMessage,
+  type SipMessage,
   serializeMessage,
   topVia,
 } from "../../../src/sip/message/index.ts";
