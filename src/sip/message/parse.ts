@@ -119,6 +119,10 @@ function parseStartLine(line: Line): Result<StartLine> {
  * messages out of the byte stream first (RFC 3261 §18.3).
  */
 export function parseMessage(input: Uint8Array | string): Result<SipMessage> {
+  // A string has at least as many UTF-8 bytes as UTF-16 units: refuse before encoding it.
+  if (typeof input === "string" && input.length > MAX_MESSAGE_SIZE) {
+    return parseError(`message exceeds ${MAX_MESSAGE_SIZE} bytes`, MAX_MESSAGE_SIZE);
+  }
   const b = typeof input === "string" ? utf8(input) : input;
   if (b.length > MAX_MESSAGE_SIZE)
     return parseError(`message exceeds ${MAX_MESSAGE_SIZE} bytes`, MAX_MESSAGE_SIZE);

@@ -77,7 +77,10 @@ export interface SipResponse extends MessageBase {
 
 export type SipMessage = SipRequest | SipResponse;
 
-/** RFC 3261 §7.3.3 compact header forms → full names. */
+/**
+ * Compact header forms → full names: RFC 3261 §7.3.3 and §20, plus RFC 3265 (o, u), RFC 3515
+ * (r), RFC 3892 (b), RFC 3841 (a, j, d), RFC 4028 (x), RFC 4474 (y, n).
+ */
 export const COMPACT_FORMS: Readonly<Record<string, string>> = {
   v: "Via",
   f: "From",
@@ -93,6 +96,12 @@ export const COMPACT_FORMS: Readonly<Record<string, string>> = {
   r: "Refer-To",
   b: "Referred-By",
   u: "Allow-Events",
+  a: "Accept-Contact",
+  j: "Reject-Contact",
+  d: "Request-Disposition",
+  x: "Session-Expires",
+  y: "Identity",
+  n: "Identity-Info",
 };
 
 /** Largest SIP message accepted (bytes), on any transport. */

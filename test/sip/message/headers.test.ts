@@ -73,3 +73,10 @@ describe("header access (RFC 3261 §7.3)", () => {
     expect(getHeaders(m, "via")[0]).toBe("SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKa;rport");
   });
 });
+
+test("extension compact forms resolve too (RFC 4028 x, RFC 3515 r, RFC 4474 y)", () => {
+  const m = msg("x: 1800;refresher=uac", "r: <sip:c@d>", "y: abc");
+  expect(getHeader(m, "Session-Expires")).toBe("1800;refresher=uac");
+  expect(getHeader(m, "refer-to")).toBe("<sip:c@d>");
+  expect(getHeader(m, "Identity")).toBe("abc");
+});

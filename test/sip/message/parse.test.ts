@@ -49,9 +49,14 @@ describe("parseMessage", () => {
     expect(r.ok && fromUtf8(r.value.body)).toBe("héllo");
   });
 
-  test("rejects messages larger than 64 KiB", () => {
-    const r = parseMessage(new Uint8Array(65537));
-    expect(r.ok).toBe(false);
+  test("rejects messages larger than 64 KiB, as bytes or as text", () => {
+    const bytes = parseMessage(new Uint8Array(65537));
+    expect(bytes.ok || bytes.error.reason).toContain("65536");
+    const text = parseMessage(`${INVITE}${"x".repeat(65536)}`);
+    expect(text.ok || text.error.reason).toContain("65536");
+    // 30000 three-byte characters: under 64 Ki UTF-16 units, over 64 KiB of UTF-8.
+    const wide = parseMessage(`${INVITE}${"ж".repeat(40000)}`);
+    expect(wide.ok || wide.error.reason).toContain("65536");
   });
 
   test("serialize then parse keeps every header and recomputes Content-Length in bytes", () => {
