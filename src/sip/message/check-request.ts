@@ -34,7 +34,7 @@ export function checkRequest(req: SipRequest, opts: CheckRequestOptions = {}): R
     return { status: 416, reason: "Unsupported URI Scheme", headers: [] };
   }
   const cseq = getCSeq(req);
-  // §8.2 / RFC 4475 §3.1.2.17: the CSeq method must match the request method.
+  // §8.1.1.5: the CSeq method MUST match the request method (RFC 4475 §3.1.2.17).
   if (cseq === undefined || cseq.method !== req.method) {
     return { status: 400, reason: "CSeq method does not match", headers: [] };
   }

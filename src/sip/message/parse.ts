@@ -12,7 +12,7 @@ import { isToken, isWsp, parseBoundedInt, trimLws } from "./text.ts";
 import { type Header, MAX_MESSAGE_SIZE, type SipMessage } from "./types.ts";
 import { parseUri } from "./uri.ts";
 
-// §7.1 SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is understood (§8.2.2: 505 otherwise).
+// §7.1 SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is understood (a UAS would owe 505, §21.5.6).
 const SIP_VERSION = /^SIP\/2\.0$/i;
 const STATUS_LINE = /^SIP\/([0-9]+\.[0-9]+) ([0-9]{3})(?: (.*))?$/is;
 // RFC 3986 §3.1 scheme ":" — the Request-URI may be any absoluteURI (§25.1); a UAS answers 416

@@ -77,7 +77,7 @@ const PHRASES: Readonly<Record<number, string>> = {
   608: "Rejected",
 };
 
-/** §21: an unknown code is treated as x00 of its class, so its class name is a fair phrase. */
+/** §8.1.3.2: an unknown code is treated as x00 of its class, so its class name is a fair phrase. */
 const CLASS_PHRASES = [
   "",
   "Provisional",

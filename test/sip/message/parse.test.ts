@@ -54,7 +54,7 @@ describe("parseMessage", () => {
     expect(bytes.ok || bytes.error.reason).toContain("65536");
     const text = parseMessage(`${INVITE}${"x".repeat(65536)}`);
     expect(text.ok || text.error.reason).toContain("65536");
-    // 30000 three-byte characters: under 64 Ki UTF-16 units, over 64 KiB of UTF-8.
+    // 40000 two-byte characters: under 64 Ki UTF-16 units, over 64 KiB of UTF-8.
     const wide = parseMessage(`${INVITE}${"ж".repeat(40000)}`);
     expect(wide.ok || wide.error.reason).toContain("65536");
   });
