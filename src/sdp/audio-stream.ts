@@ -100,3 +100,16 @@ export function isRemoteHold(sd: SessionDescription): boolean {
   const media = sd.media.find(isLiveAudio);
   return media !== undefined && remoteStream(sd, media).hold;
 }
+
+/**
+ * What a remote re-offer does to its hold state (sip.md §7): "hold" when it starts holding us,
+ * "resume" when it stops, undefined when nothing changes (codec or address changes only).
+ */
+export function remoteHoldChange(
+  wasHeld: boolean,
+  reoffer: SessionDescription,
+): "hold" | "resume" | undefined {
+  const held = isRemoteHold(reoffer);
+  if (held === wasHeld) return undefined;
+  return held ? "hold" : "resume";
+}

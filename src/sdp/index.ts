@@ -3,7 +3,7 @@
  * call layer; see the files named here for the rules each implements.
  */
 export { type Answer, type AnswerOptions, answerOffer, type NegotiationFailure } from "./answer.ts";
-export { isRemoteHold } from "./audio-stream.ts";
+export { isRemoteHold, remoteHoldChange } from "./audio-stream.ts";
 export { codecFromConfigName } from "./codecs.ts";
 export {
   buildOffer,

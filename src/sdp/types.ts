@@ -111,6 +111,7 @@ export interface NegotiatedMedia {
   readonly clockRate: number;
   readonly telephoneEventPt?: number;
   readonly telephoneEventRate?: number;
+  /** As written; 0.0.0.0 on an RFC 2543-style hold, when the media layer keeps the old peer. */
   readonly remoteAddr: string;
   readonly remotePort: number;
   /** a=rtcp (RFC 3605) when given, else RTP port + 1 (RFC 3550 §11). */

@@ -1,6 +1,6 @@
 /** Our offers (sip.md §10), origin versions for re-offers (RFC 3264 §8), hold detection (sip.md §7). */
 import { describe, expect, test } from "bun:test";
-import { isRemoteHold } from "../../src/sdp/audio-stream.ts";
+import { isRemoteHold, remoteHoldChange } from "../../src/sdp/audio-stream.ts";
 import { buildOffer, freshOrigin, sequenceLocalDescription } from "../../src/sdp/offer.ts";
 import { parseSdp } from "../../src/sdp/parse.ts";
 import { serializeSdp } from "../../src/sdp/serialize.ts";
@@ -131,5 +131,23 @@ describe("isRemoteHold", () => {
   test("a session-level direction applies when the media has none", () => {
     const r = parseSdp("v=0\ns=-\nc=IN IP4 192.0.2.5\nt=0 0\na=sendonly\nm=audio 4000 RTP/AVP 0\n");
     expect(r.ok && isRemoteHold(r.value)).toBe(true);
+  });
+});
+
+describe("remoteHoldChange", () => {
+  const reoffer = (dir: string) => {
+    const r = parseSdp(`v=0\ns=-\nc=IN IP4 192.0.2.5\nt=0 0\nm=audio 4000 RTP/AVP 0\na=${dir}\n`);
+    if (!r.ok) throw new Error(r.error.reason);
+    return r.value;
+  };
+
+  test("reports hold when a re-offer goes sendonly and resume when it comes back to sendrecv", () => {
+    expect(remoteHoldChange(false, reoffer("sendonly"))).toBe("hold");
+    expect(remoteHoldChange(true, reoffer("sendrecv"))).toBe("resume");
+  });
+
+  test("reports nothing when the hold state does not change", () => {
+    expect(remoteHoldChange(false, reoffer("sendrecv"))).toBeUndefined();
+    expect(remoteHoldChange(true, reoffer("inactive"))).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 /** Reading a peer's answer to our offer (RFC 3264 §7, RFC 4568 §7.1.3). */
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildOffer } from "../../src/sdp/offer.ts";
 import { parseSdp } from "../../src/sdp/parse.ts";
 import { readAnswer } from "../../src/sdp/read-answer.ts";
@@ -100,5 +102,49 @@ describe("readAnswer", () => {
 
   test("fails when the answer's codec is outside the allowlist", () => {
     expect(readAnswer(plain, sdp("m=audio 30000 RTP/AVP 0\n"), { allow: ["pcma"] }).ok).toBe(false);
+  });
+});
+
+describe("readAnswer on baresip 1.0.0's real answers to our offers", () => {
+  const load = (name: string) => {
+    const r = parseSdp(readFileSync(join(import.meta.dir, "../vectors/sdp", name), "utf8"));
+    if (!r.ok) throw new Error(r.error.reason);
+    return r.value;
+  };
+
+  test("our offer is what buildOffer writes today", () => {
+    const text = readFileSync(join(import.meta.dir, "../vectors/sdp/xbridge-offer-plain.sdp"), "utf8");
+    const now = buildOffer({
+      address: "127.0.0.1",
+      port: 40100,
+      origin: { sessionId: "4242", sessionVersion: "4242" },
+    });
+    expect(parseSdp(text)).toEqual({ ok: true, value: now });
+  });
+
+  test("takes PCMU/0 with telephone-event 101 from the plain answer, which lists every codec", () => {
+    const r = readAnswer(load("xbridge-offer-plain.sdp"), load("baresip-answer-plain.sdp"));
+    expect(r.ok && r.value).toEqual({
+      codec: "pcmu",
+      payloadType: 0,
+      clockRate: 8000,
+      telephoneEventPt: 101,
+      telephoneEventRate: 8000,
+      remoteAddr: "127.0.0.1",
+      remotePort: 10452,
+      remoteRtcpPort: 10453,
+      direction: "sendrecv",
+      remoteHold: false,
+    });
+  });
+
+  test("pairs the SRTP answer's crypto tag 1 with the key we offered under that tag", () => {
+    const r = readAnswer(load("xbridge-offer-srtp.sdp"), load("baresip-answer-srtp.sdp"));
+    expect(r.ok && r.value.crypto).toEqual({
+      tag: 1,
+      suite: "AES_CM_128_HMAC_SHA1_80",
+      remoteKey: "YmwNF6mYsMMcB5w49b0ZBSnw+MZ++BSA1adMH4bt",
+      localKey: KEY,
+    });
   });
 });
