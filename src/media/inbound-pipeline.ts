@@ -6,11 +6,11 @@
  * per pipeline; a packet costs no allocation here.
  */
 import { type AudioCodec, FRAME_SAMPLES, type FrameDecoder, MAX_DECODED_SAMPLES } from "../codec/types.ts";
+import type { DtmfReceiver } from "../dtmf/receiver.ts";
 import { JitterBuffer, type JitterFrame } from "../rtp/jitter-buffer.ts";
 import { ReceiverStats } from "../rtp/receiver-stats.ts";
 import { createRtpView, decodeRtp } from "../rtp/rtp-packet.ts";
 import type { SrtpContext } from "../srtp/srtp-context.ts";
-import type { TelephoneEventReceiver } from "./telephone-event-port.ts";
 import type { FrameSink } from "./types.ts";
 
 export type InboundVerdict = "audio" | "event" | "dropped";
@@ -20,7 +20,8 @@ export interface InboundConfig {
   payloadType: number;
   telephoneEventPayloadType?: number;
   srtp?: SrtpContext;
-  dtmf?: TelephoneEventReceiver;
+  /** RFC 4733 receiver (src/dtmf) for the telephone-event payload type. */
+  dtmf?: DtmfReceiver;
 }
 
 export class InboundPipeline {
@@ -85,8 +86,10 @@ export class InboundPipeline {
     if (c.telephoneEventPayloadType !== undefined && v.payloadType === c.telephoneEventPayloadType) {
       this.received++;
       const payload = buf.subarray(v.payloadOffset, v.payloadOffset + v.payloadLength);
-      const digit = c.dtmf?.receive(payload, v.timestamp, v.marker);
-      if (digit !== undefined) this.onDigit?.(digit);
+      if (c.dtmf !== undefined) {
+        const digits = c.dtmf.push(payload, v.timestamp, now);
+        for (let i = 0; i < digits.length; i++) this.onDigit?.(digits[i]!.digit);
+      }
       return "event";
     }
     if (v.payloadType !== c.payloadType) {
@@ -108,6 +111,9 @@ export class InboundPipeline {
 
   /** Plays out everything due at `now`: decode or conceal, then emit whole 20 ms frames. */
   playout(now: number): void {
+    // An event whose end packets were all lost is reported once it has been quiet a while.
+    const late = this.config.dtmf?.poll(now);
+    if (late !== undefined) this.onDigit?.(late.digit);
     for (;;) {
       const r = this.jitter.pop(now, this.frame);
       if (r === "none") return;

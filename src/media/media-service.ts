@@ -12,7 +12,6 @@ import { err, ok, type Result } from "../lib/result.ts";
 import { MediaClock } from "./media-clock.ts";
 import { RtpMediaSession } from "./media-session.ts";
 import { PortPool, type PortRange } from "./port-pool.ts";
-import type { TelephoneEventFactory } from "./telephone-event-port.ts";
 import type { MediaAllocationError, MediaService, MediaSession } from "./types.ts";
 
 export interface MediaServiceOptions {
@@ -27,7 +26,6 @@ export interface MediaServiceOptions {
   random: Random;
   logger: Logger;
   resolveCodec(name: CodecName): AudioCodec | undefined;
-  telephoneEvents?: TelephoneEventFactory;
   /** Overrides the 30 s media timeout (tests). */
   timeoutMs?: number;
 }
@@ -82,7 +80,6 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
         mediaClock,
         random: opts.random,
         resolveCodec: opts.resolveCodec,
-        ...(opts.telephoneEvents === undefined ? {} : { telephoneEvents: opts.telephoneEvents }),
         ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
         cname: `xbridge-${next++}@${advertised}`,
         logger: opts.logger.child({ media: label }),

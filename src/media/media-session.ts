@@ -7,6 +7,9 @@
  */
 import type { AudioCodec, CodecName } from "../codec/types.ts";
 import { FRAME_SAMPLES } from "../codec/types.ts";
+import { validateDtmfDigits } from "../dtmf/digits.ts";
+import { DtmfReceiver } from "../dtmf/receiver.ts";
+import { DtmfSender } from "../dtmf/sender.ts";
 import type { Clock } from "../lib/clock.ts";
 import { Emitter } from "../lib/emitter.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -16,11 +19,6 @@ import { type InboundConfig, InboundPipeline } from "./inbound-pipeline.ts";
 import type { MediaClock, MediaTickListener } from "./media-clock.ts";
 import { OutboundStream } from "./outbound-stream.ts";
 import { RTCP_INTERVAL_MS, RtcpReporter } from "./rtcp-reporter.ts";
-import type {
-  TelephoneEventFactory,
-  TelephoneEventSender,
-  TelephoneEventTick,
-} from "./telephone-event-port.ts";
 import type {
   FrameSink,
   FrameSource,
@@ -48,7 +46,6 @@ export interface MediaSessionDeps {
   mediaClock: MediaClock;
   random: Random;
   resolveCodec(name: CodecName): AudioCodec | undefined;
-  telephoneEvents?: TelephoneEventFactory;
   /** RTCP SDES CNAME (RFC 3550 §6.5.1). */
   cname: string;
   logger: Logger;
@@ -67,8 +64,8 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
   private params: MediaParams | undefined;
   private srtpIn: SrtpContext | undefined;
   private srtpOut: SrtpContext | undefined;
-  private dtmfSender: TelephoneEventSender | undefined;
-  private readonly dtmfTick: TelephoneEventTick = { length: 0, marker: false, startsEvent: false };
+  private dtmfSender: DtmfSender | undefined;
+  private dtmfReceiver: DtmfReceiver | undefined;
   private direction: MediaDirection = "sendrecv";
   private muted = false;
   private source: FrameSource | undefined;
@@ -103,7 +100,7 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
     this.inbound = inbound;
     this.outbound = new OutboundStream(codec, this.deps.random, params.payloadType, this.srtpOut);
     this.reporter = new RtcpReporter(this.deps.cname, this.outbound, inbound);
-    this.dtmfSender = this.deps.telephoneEvents?.createSender();
+    this.dtmfSender = new DtmfSender({ clockRate: codec.rtpClockRate });
     this.params = params;
     this.setRemote(params);
     const now = this.deps.clock.now();
@@ -118,6 +115,11 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
     const old = this.params;
     if (old === undefined || !sameCrypto(old, params)) this.applyCrypto(params);
     this.inbound.reconfigure(this.inboundConfig(params, codec));
+    if (this.outbound.clockRate !== codec.rtpClockRate) {
+      // RFC 4733 §2.1: events use the stream's clock; a digit in progress ends cleanly.
+      this.dtmfSender?.clearQueue();
+      this.dtmfSender = new DtmfSender({ clockRate: codec.rtpClockRate });
+    }
     this.outbound.setCodec(codec, params.payloadType);
     this.outbound.srtp = this.srtpOut;
     if (
@@ -165,7 +167,11 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
     ) {
       return false;
     }
-    return this.dtmfSender.enqueue(digits);
+    // rest-api.md: the whole string is checked before anything is sent.
+    const valid = validateDtmfDigits(digits);
+    if (!valid.ok) return false;
+    this.dtmfSender.enqueue(valid.value);
+    return true;
   }
 
   stats(): MediaStats {
@@ -244,12 +250,13 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
     const pulled = this.source?.pull(this.frame) ?? false;
     let n: number;
     const eventPt = this.params?.telephoneEventPayloadType;
-    const tick = this.dtmfTick;
-    tick.length = 0;
-    if (eventPt !== undefined) this.dtmfSender?.next(outbound.eventPayload, tick);
-    if (eventPt !== undefined && tick.length > 0) {
+    const tick =
+      eventPt === undefined || this.dtmfSender === undefined
+        ? undefined
+        : this.dtmfSender.tick(outbound.nextTimestamp, outbound.eventPayload);
+    if (eventPt !== undefined && tick !== undefined && tick.kind === "event") {
       // sip.md §9: audio frames are suppressed while an event is being sent.
-      n = outbound.event(eventPt, tick.length, tick.marker, tick.startsEvent);
+      n = outbound.event(eventPt, tick.length, tick.marker, tick.timestamp);
     } else {
       n = outbound.audio(pulled && !this.muted ? this.frame : undefined);
     }
@@ -282,8 +289,9 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
     const c: InboundConfig = { codec, payloadType: params.payloadType };
     if (params.telephoneEventPayloadType !== undefined) {
       c.telephoneEventPayloadType = params.telephoneEventPayloadType;
-      const dtmf = this.deps.telephoneEvents?.createReceiver();
-      if (dtmf !== undefined) c.dtmf = dtmf;
+      // Keep the receiver across re-INVITEs so a digit in progress is not reported twice.
+      this.dtmfReceiver ??= new DtmfReceiver();
+      c.dtmf = this.dtmfReceiver;
     }
     if (this.srtpIn !== undefined) c.srtp = this.srtpIn;
     return c;

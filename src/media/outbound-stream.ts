@@ -28,7 +28,6 @@ export class OutboundStream {
   );
   /** Event payload scratch for the telephone-event sender. */
   readonly eventPayload = new Uint8Array(16);
-  private eventTimestamp = 0;
   packetsSent = 0;
   octetsSent = 0;
   /** RTP timestamp of the last packet, for the SR (RFC 3550 §6.4.1). */
@@ -67,17 +66,25 @@ export class OutboundStream {
     return this.finish(RTP_FIXED_HEADER_BYTES + n, ts);
   }
 
+  get clockRate(): number {
+    return this.codec.rtpClockRate;
+  }
+
+  /** The RTP timestamp the next audio packet will carry. */
+  get nextTimestamp(): number {
+    return this.timestamp;
+  }
+
   /**
-   * Builds one telephone-event packet (RFC 4733 §2.1) from `eventPayload[0, length)`. Every
-   * packet of an event carries the timestamp at which the event began; audio time keeps
-   * advancing underneath so audio resumes at the right timestamp.
+   * Builds one telephone-event packet (RFC 4733 §2.1) from `eventPayload[0, length)` with
+   * the event's start `timestamp` (§2.5.1.2: every packet of an event carries it). Audio
+   * time keeps advancing underneath so audio resumes at the right timestamp.
    */
-  event(payloadType: number, length: number, marker: boolean, startsEvent: boolean): number {
-    if (startsEvent) this.eventTimestamp = this.timestamp;
+  event(payloadType: number, length: number, marker: boolean, timestamp: number): number {
     this.timestamp = (this.timestamp + this.codec.rtpTicksPer20ms) >>> 0;
-    writeRtpHeader(this.packet, payloadType, marker, this.seq, this.eventTimestamp, this.ssrc);
+    writeRtpHeader(this.packet, payloadType, marker, this.seq, timestamp, this.ssrc);
     for (let i = 0; i < length; i++) this.packet[RTP_FIXED_HEADER_BYTES + i] = this.eventPayload[i]!;
-    return this.finish(RTP_FIXED_HEADER_BYTES + length, this.eventTimestamp);
+    return this.finish(RTP_FIXED_HEADER_BYTES + length, timestamp);
   }
 
   /** Advances time without sending (recvonly/inactive), so a resume continues the timeline. */

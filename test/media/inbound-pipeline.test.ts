@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { pcmuCodec } from "../../src/codec/g711.ts";
+import { DtmfReceiver } from "../../src/dtmf/receiver.ts";
 import { InboundPipeline } from "../../src/media/inbound-pipeline.ts";
-import type { TelephoneEventReceiver } from "../../src/media/telephone-event-port.ts";
 import { encodeRtp } from "../../src/rtp/rtp-packet.ts";
 import { SrtpContext } from "../../src/srtp/srtp-context.ts";
 import { goertzel, tone } from "../support/tone.ts";
@@ -77,31 +77,55 @@ describe("inbound media pipeline", () => {
     expect(goertzel(frames[4]!, 1000, 8000)).toBeGreaterThan(1000);
   });
 
-  test("hands telephone-event packets to the DTMF receiver and never to the audio path", () => {
-    const seen: number[] = [];
-    const dtmf: TelephoneEventReceiver = {
-      receive(payload, timestamp, marker) {
-        seen.push(timestamp, payload[0]!);
-        return marker ? "5" : undefined;
-      },
-    };
-    const p = new InboundPipeline({ codec: pcmuCodec, payloadType: 0, telephoneEventPayloadType: 101, dtmf });
+  test("hands telephone-event packets to the DTMF receiver, reports the digit once, never plays them", () => {
+    const p = new InboundPipeline({
+      codec: pcmuCodec,
+      payloadType: 0,
+      telephoneEventPayloadType: 101,
+      dtmf: new DtmfReceiver(),
+    });
     const frames = collect(p);
+    const digits: string[] = [];
+    p.onDigit = (d) => digits.push(d);
+    // Event 5, then three end packets (E bit) with the same timestamp (RFC 4733 §2.5.1.4).
+    const flags = [0x0a, 0x0a, 0x8a, 0x8a, 0x8a];
+    flags.forEach((f, i) => {
+      const ev = encodeRtp({
+        payloadType: 101,
+        sequenceNumber: 1 + i,
+        timestamp: 4000,
+        ssrc: SSRC,
+        marker: i === 0,
+        payload: new Uint8Array([5, f, 0, 160 * (i + 1)]),
+      });
+      expect(p.receive(ev, ev.length, i * 20)).toBe("event");
+    });
+    p.playout(500);
+    expect(digits).toEqual(["5"]);
+    expect(frames.length).toBe(0);
+  });
+
+  test("reports a digit whose end packets were all lost once it has been quiet", () => {
+    const p = new InboundPipeline({
+      codec: pcmuCodec,
+      payloadType: 0,
+      telephoneEventPayloadType: 101,
+      dtmf: new DtmfReceiver(),
+    });
     const digits: string[] = [];
     p.onDigit = (d) => digits.push(d);
     const ev = encodeRtp({
       payloadType: 101,
       sequenceNumber: 1,
-      timestamp: 4000,
+      timestamp: 8000,
       ssrc: SSRC,
-      marker: true,
-      payload: new Uint8Array([5, 10, 0, 160]),
+      payload: new Uint8Array([11, 10, 0, 160]),
     });
-    expect(p.receive(ev, ev.length, 0)).toBe("event");
-    p.playout(500);
-    expect(digits).toEqual(["5"]);
-    expect(seen).toEqual([4000, 5]);
-    expect(frames.length).toBe(0);
+    p.receive(ev, ev.length, 0);
+    p.playout(100);
+    expect(digits).toEqual([]);
+    p.playout(400);
+    expect(digits).toEqual(["#"]);
   });
 
   test("drops unknown payload types, garbage and packets failing SRTP authentication", () => {

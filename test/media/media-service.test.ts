@@ -8,7 +8,6 @@ import { pcmuCodec } from "../../src/codec/g711.ts";
 import { createCodecRegistry } from "../../src/codec/registry.ts";
 import { nullLogger } from "../../src/lib/logger.ts";
 import { createMediaService, type MediaServiceOptions } from "../../src/media/media-service.ts";
-import type { TelephoneEventFactory, TelephoneEventTick } from "../../src/media/telephone-event-port.ts";
 import type { FrameSource, MediaService, MediaSession } from "../../src/media/types.ts";
 import { createRtpView, decodeRtp, encodeRtp } from "../../src/rtp/rtp-packet.ts";
 import { cryptoRandom } from "../../src/runtime/crypto-random.ts";
@@ -217,33 +216,10 @@ describe("media sessions over loopback UDP", () => {
     expect(fired).toEqual(["live"]);
   });
 
-  test("sends queued telephone events in the same RTP stream and suppresses audio meanwhile", async () => {
-    // A stand-in for src/dtmf's sender: 3 packets per digit, marker on the first.
-    let pending: string[] = [];
-    let step = 0;
-    const events: TelephoneEventFactory = {
-      createReceiver: () => ({ receive: () => undefined }),
-      createSender: () => ({
-        enqueue(d: string) {
-          pending = pending.concat(d.split(""));
-          return true;
-        },
-        next(out: Uint8Array, tick: TelephoneEventTick) {
-          if (pending.length === 0) return;
-          out.set([Number(pending[0]), step === 2 ? 0x80 : 0, 0, 160 * (step + 1)]);
-          tick.length = 4;
-          tick.marker = step === 0;
-          tick.startsEvent = step === 0;
-          if (++step === 3) {
-            step = 0;
-            pending.shift();
-          }
-        },
-      }),
-    };
-    const svc = service({ telephoneEvents: events });
+  test("sends RFC 4733 events in the same RTP stream, audio suppressed meanwhile", async () => {
+    const svc = service();
     const s = await allocate(svc);
-    const got: { pt: number; seq: number; ts: number; ssrc: number; marker: boolean }[] = [];
+    const got: { pt: number; seq: number; ts: number; ssrc: number; marker: boolean; e: number }[] = [];
     const view = createRtpView();
     const peer = await rawSocket((d) => {
       if (decodeRtp(d, d.length, view) === undefined) {
@@ -253,6 +229,7 @@ describe("media sessions over loopback UDP", () => {
           ts: view.timestamp,
           ssrc: view.ssrc,
           marker: view.marker,
+          e: view.payloadType === 101 ? d[view.payloadOffset + 1]! >> 7 : -1,
         });
       }
     });
@@ -264,16 +241,58 @@ describe("media sessions over loopback UDP", () => {
     });
     await until(() => got.length >= 3, 1000);
     expect(s.sendDtmf("12")).toBe(true);
-    await until(() => got.filter((g) => g.pt === 101).length >= 6, 1000);
-    await until(() => got.length >= 12 && got[got.length - 1]!.pt === 0, 1000);
+    await until(() => got.filter((g) => g.pt === 101).length >= 14, 2000);
+    await until(() => got.length >= 3 + 20 + 2, 1000);
     const ev = got.filter((g) => g.pt === 101);
-    expect(ev.length).toBe(6);
-    expect(ev.map((e) => e.marker)).toEqual([true, false, false, true, false, false]);
-    // One timestamp per digit; the same SSRC and unbroken sequence numbers across audio and events.
-    expect(new Set(ev.slice(0, 3).map((e) => e.ts)).size).toBe(1);
-    expect(ev[3]!.ts).not.toBe(ev[0]!.ts);
+    // sip.md §9: per digit 5 packets over 100 ms, the end packet 3 times in all → 7 packets.
+    expect(ev.length).toBe(14);
+    expect(ev.map((e) => e.marker)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(ev.map((e) => e.e)).toEqual([0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1]);
+    // One timestamp per digit; one SSRC and unbroken sequence numbers across audio and events.
+    expect(new Set(ev.slice(0, 7).map((e) => e.ts)).size).toBe(1);
+    expect(ev[7]!.ts).not.toBe(ev[0]!.ts);
     expect(new Set(got.map((g) => g.ssrc)).size).toBe(1);
     for (let i = 1; i < got.length; i++) expect(got[i]!.seq).toBe((got[i - 1]!.seq + 1) & 0xffff);
+  });
+
+  test("a digit sent by one session is reported once by the other", async () => {
+    const svc = service();
+    const a = await allocate(svc);
+    const b = await allocate(svc);
+    const digits: string[] = [];
+    b.on("dtmf", (e) => digits.push(e.digit));
+    a.start({
+      codec: "pcmu",
+      payloadType: 0,
+      telephoneEventPayloadType: 101,
+      remote: { address: HOST, port: b.localPort },
+    });
+    b.start({
+      codec: "pcmu",
+      payloadType: 0,
+      telephoneEventPayloadType: 101,
+      remote: { address: HOST, port: a.localPort },
+    });
+    expect(a.sendDtmf("5#")).toBe(true);
+    await until(() => digits.length >= 2, 2000);
+    await sleep(100);
+    expect(digits).toEqual(["5", "#"]);
+    expect(a.sendDtmf("5x")).toBe(false);
   });
 
   test("sendDtmf is refused when telephone-event was not negotiated", async () => {
