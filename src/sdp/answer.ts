@@ -72,10 +72,6 @@ interface Accepted {
   readonly direction: Direction;
 }
 
-function fail(reason: string): Result<never, NegotiationFailure> {
-  return err({ status: 488, reason });
-}
-
 export function answerOffer(
   offer: SessionDescription,
   opts: AnswerOptions,
@@ -88,11 +84,10 @@ export function answerOffer(
     // An audio stream's own reason says more than "no audio stream" from a video line.
     else if (firstFailure === undefined || firstFailure === NO_AUDIO) firstFailure = r.error;
   }
-  if (accepted === undefined) return fail(firstFailure ?? NO_AUDIO);
-  const media = offer.media.map((m, i) =>
-    i === accepted.index ? answerMedia(m, accepted, opts.port) : rejectMedia(m),
-  );
+  if (accepted === undefined) return err({ status: 488, reason: firstFailure ?? NO_AUDIO });
+  // A const, so the narrowing survives into the callback below.
   const a = accepted;
+  const media = offer.media.map((m, i) => (i === a.index ? answerMedia(m, a, opts.port) : rejectMedia(m)));
   return ok({
     sdp: localSession(opts, media),
     media: {

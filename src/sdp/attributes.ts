@@ -1,8 +1,7 @@
 /**
- * Reading and writing the SDP attributes offer/answer needs: rtpmap and fmtp (RFC 8866 §6.6,
- * §6.15), the direction attributes (RFC 8866 §6.7, RFC 3264 §5.1), rtcp (RFC 3605 §2.1), ptime
- * (RFC 8866 §6.4) and crypto (RFC 4568 §9.1), plus the connection address in force for a
- * media section (RFC 8866 §5.7).
+ * Reading and writing the SDP attributes offer/answer needs: rtpmap (RFC 8866 §6.6), the
+ * direction attributes (RFC 8866 §6.7, RFC 3264 §5.1), rtcp (RFC 3605 §2.1) and crypto
+ * (RFC 4568 §9.1), plus the connection address in force for a media section (RFC 8866 §5.7).
  */
 import type {
   Attribute,
@@ -38,16 +37,6 @@ export function rtpmapFor(media: MediaDescription, payloadType: number): Rtpmap 
     if (a.name.toLowerCase() !== "rtpmap" || a.value === undefined) continue;
     const r = parseRtpmap(a.value);
     if (r !== undefined && r.payloadType === payloadType) return r;
-  }
-  return undefined;
-}
-
-/** The format-specific parameters of `payloadType` (`a=fmtp:<fmt> <params>`). */
-export function fmtpFor(media: MediaDescription, payloadType: number): string | undefined {
-  for (const a of media.attributes) {
-    if (a.name.toLowerCase() !== "fmtp" || a.value === undefined) continue;
-    const m = /^\s*(\d{1,3})\s+(.*)$/.exec(a.value);
-    if (m !== null && Number(m[1]) === payloadType) return m[2]!.trim();
   }
   return undefined;
 }

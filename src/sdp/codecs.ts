@@ -46,10 +46,6 @@ export const TELEPHONE_EVENT = {
   fmtp: "0-16",
 } as const;
 
-export function codecSpec(name: CodecName): CodecSpec {
-  return CODECS.find((c) => c.name === name)!;
-}
-
 const CONFIG_NAMES: Readonly<Record<string, CodecName>> = {
   ulaw: "pcmu",
   pcmu: "pcmu",

@@ -5,7 +5,7 @@
  * so they round-trip. Never throws: bad input comes back as a ParseError with a char offset.
  */
 import { ok, parseError, type Result } from "../lib/result.ts";
-import type { Attribute, Connection, Origin, SessionDescription, Timing } from "./types.ts";
+import type { Attribute, Connection, Origin, SessionDescription } from "./types.ts";
 
 /** Bounds on remote input: an SDP body this large is hostile, not a phone call. */
 export const MAX_SDP_CHARS = 65_536;
@@ -100,7 +100,7 @@ export function parseSdp(text: string): Result<SessionDescription> {
     ...(s.connection === undefined ? {} : { connection: s.connection }),
     bandwidths: s.bandwidths,
     // RFC 8866 §5.9: t= is required; "t=0 0" is the unbounded session a missing line implies.
-    timings: s.timings.length === 0 ? [{ start: "0", stop: "0", repeats: [] }] : (s.timings as Timing[]),
+    timings: s.timings.length === 0 ? [{ start: "0", stop: "0", repeats: [] }] : s.timings,
     ...(s.zone === undefined ? {} : { zone: s.zone }),
     ...(s.key === undefined ? {} : { key: s.key }),
     attributes: s.attributes,
