@@ -9,7 +9,9 @@
  * The anchor is taken from the first packet, and again after an underrun at a talkspurt start
  * (RFC 3550 §5.1 marker bit) or a timestamp discontinuity; the delay target adapts only at
  * those points, as 3 × the RFC 3550 A.8 jitter estimate + one frame, clamped to [min, max],
- * so audio never jumps in the middle of a talkspurt.
+ * so audio never jumps in the middle of a talkspurt. A sender clock running fast is caught
+ * by pulling the anchor in once packets arrive more than `max` early; one running slow
+ * underruns and re-anchors.
  */
 import { seqDelta, timestampDelta } from "./sequence.ts";
 
@@ -124,6 +126,13 @@ export class JitterBuffer {
         this.anchor(timestamp, now);
         this.nextSeq = seq;
       }
+    } else {
+      // A sender whose clock runs faster than ours makes packets arrive ever earlier than
+      // their playout time, so latency would creep up to the size of the ring. Once a packet
+      // is early by more than the delay ceiling, pull the anchor in: the backlog then plays
+      // out at once and latency is back at the target.
+      const early = this.dueTime(timestamp) - (now + this.delayMs);
+      if (early > this.maxDelay) this.anchorArrival -= early;
     }
     const d = seqDelta(this.nextSeq, seq);
     if (d < 0) {

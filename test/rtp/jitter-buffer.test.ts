@@ -93,4 +93,24 @@ describe("jitter buffer", () => {
     const jb = new JitterBuffer({ clockRate: 8000, maxPayloadBytes: 100 });
     expect(jb.insert(1, 0, false, new Uint8Array(101), 0, 101, 0)).toBe("too-large");
   });
+
+  test("keeps latency bounded when the sender's clock runs 1% fast for ten minutes", () => {
+    const jb = new JitterBuffer({ clockRate: 8000 });
+    const f = frame();
+    let played = 0;
+    let maxSize = 0;
+    let maxBufferedMs = 0;
+    // 30000 packets of 20 ms of media, sent every 19.8 ms of our time.
+    for (let i = 0; i < 30_000; i++) {
+      const now = i * 19.8;
+      jb.insert(i & 0xffff, i * 160, false, payload(i), 0, 160, now);
+      maxSize = Math.max(maxSize, jb.size);
+      for (let r = jb.pop(now, f); r !== "none"; r = jb.pop(now, f)) if (r === "packet") played++;
+      maxBufferedMs = Math.max(maxBufferedMs, jb.size * 20);
+    }
+    expect(played).toBeGreaterThan(29_900);
+    expect(maxSize).toBeLessThanOrEqual(16);
+    // Buffered audio never exceeds delay + ceiling (50 + 200 ms) by more than a frame.
+    expect(maxBufferedMs).toBeLessThanOrEqual(270);
+  });
 });
