@@ -2,7 +2,7 @@
  * IO adapter: the `Logger` port as one JSON object per line on stdout
  * (`{"ts":"…","level":"info","msg":"…",…fields}`). Secret fields are replaced by "[redacted]".
  */
-import { LOG_LEVELS, type LogFields, type LogLevel, type Logger, SECRET_FIELDS } from "../lib/logger.ts";
+import { LOG_LEVELS, type LogFields, type Logger, type LogLevel, SECRET_FIELDS } from "../lib/logger.ts";
 
 export type LineSink = (line: string) => void;
 
@@ -27,11 +27,21 @@ export function parseLogLevel(value: string | undefined): LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(v) ? (v as LogLevel) : "info";
 }
 
-export function createStdoutLogger(level: LogLevel, sink: LineSink = stdoutSink, base: LogFields = {}): Logger {
+export function createStdoutLogger(
+  level: LogLevel,
+  sink: LineSink = stdoutSink,
+  base: LogFields = {},
+): Logger {
   const max = LOG_LEVELS.indexOf(level);
   const write = (lvl: LogLevel, msg: string, fields?: LogFields) => {
     if (LOG_LEVELS.indexOf(lvl) > max) return;
-    const line = { ts: new Date().toISOString(), level: lvl, msg, ...redact(base), ...(fields ? redact(fields) : {}) };
+    const line = {
+      ts: new Date().toISOString(),
+      level: lvl,
+      msg,
+      ...redact(base),
+      ...(fields ? redact(fields) : {}),
+    };
     let text: string;
     try {
       text = JSON.stringify(line);
