@@ -231,6 +231,8 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
     const outbound = this.outbound;
     if (inbound === undefined || outbound === undefined || this.params === undefined) return;
     inbound.playout(now);
+    // Listeners (frame sink, frame source, timeout) may close the session mid-tick.
+    if (this.closed) return;
     if (this.direction === "sendrecv" || this.direction === "sendonly") this.sendOne(outbound);
     else outbound.skip();
     if (this.direction === "sendrecv" && !this.timedOut) {
@@ -240,6 +242,7 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
         this.events.emit("timeout", { silentMs: silent });
       }
     }
+    if (this.closed) return;
     if (now >= this.nextRtcpAt) {
       this.nextRtcpAt = now + RTCP_INTERVAL_MS;
       this.sendRtcp(false);
@@ -248,6 +251,7 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
 
   private sendOne(outbound: OutboundStream): void {
     const pulled = this.source?.pull(this.frame) ?? false;
+    if (this.closed) return;
     let n: number;
     const eventPt = this.params?.telephoneEventPayloadType;
     const tick =

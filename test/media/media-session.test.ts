@@ -200,4 +200,18 @@ describe("RTP media session (manual clock)", () => {
     expect(h.rtp.length).toBe(sent);
     expect(h.clock.pending).toBe(0);
   });
+
+  test("a timeout listener that closes the session ends the tick without sending on closed sockets", () => {
+    const h = harness();
+    h.session.on("timeout", () => h.session.close());
+    h.session.start(params);
+    h.clock.advance(31_000);
+    expect(h.released()).toBe(1);
+    const rtcpAfterClose = h.rtcp.length;
+    const rtpAfterClose = h.rtp.length;
+    h.clock.advance(10_000);
+    expect(h.rtcp.length).toBe(rtcpAfterClose);
+    expect(h.rtp.length).toBe(rtpAfterClose);
+    expect(h.rtp.length).toBe(1500);
+  });
 });
