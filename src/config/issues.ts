@@ -30,15 +30,23 @@ function show(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/**
+ * Every numeric key of spec/config.md §2 is an integer, and zod reports a non-number as
+ * expected "number" but a fractional one as expected "int": both read "an integer". Lists and
+ * tables use the words `show` uses for the value given.
+ */
+const EXPECTED: Readonly<Partial<Record<string, string>>> = {
+  number: "an integer",
+  int: "an integer",
+  object: "a table/object",
+  array: "a list",
+};
+
 function problem(issue: z.core.$ZodIssue, tree: unknown): string {
   const given = valueAt(tree, issue.path);
   switch (issue.code) {
-    case "invalid_type": {
-      const expected = issue.expected === "object" ? "a table/object" : `a ${issue.expected}`;
-      if (issue.expected === "number" && typeof given === "number")
-        return `must be an integer (got ${given})`;
-      return `must be ${expected} (got ${show(given)})`;
-    }
+    case "invalid_type":
+      return `must be ${EXPECTED[issue.expected] ?? `a ${issue.expected}`} (got ${show(given)})`;
     case "too_small":
       return `must be ≥ ${String(issue.minimum)} (got ${show(given)})`;
     case "too_big":
