@@ -41,8 +41,10 @@ function rtpRange(c: Collector, prefix: string, min = 0, max = 0): RtpPortRange 
 
 function trunk(c: Collector, prefix: string, name: string, s: RawSip): TrunkConfig {
   const transport = s.transport ?? "udp";
+  // The sip block only becomes a trunk once its username is set; a trunks[] entry always is one.
+  const required = prefix === "sip" ? "is required when sip.username is set" : "is required";
   for (const k of ["password", "host"] as const) {
-    if ((s[k] ?? "") === "") c.bad(`${prefix}.${k}`, `is required when ${prefix}.username is set`);
+    if ((s[k] ?? "") === "") c.bad(`${prefix}.${k}`, required);
   }
   const hp = parseHostPort(s.host ?? "", transport === "tls" ? 5061 : 5060);
   if (s.host && typeof hp === "string") c.bad(`${prefix}.host`, hp);

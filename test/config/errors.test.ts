@@ -144,6 +144,15 @@ const cases: Case[] = [
     yaml: `${BASE}sip: { password: secret }\n`,
     errors: ["config error: sip.username: is required when sip.password or sip.host is set"],
   },
+  {
+    name: "requires username, password and host in every trunk",
+    yaml: `${BASE}trunks:\n  - { name: office }\n`,
+    errors: [
+      "config error: trunks[0].password: is required",
+      "config error: trunks[0].host: is required",
+      "config error: trunks[0].username: is required",
+    ],
+  },
   // RTP port ranges.
   {
     name: "rejects an inverted RTP range",
