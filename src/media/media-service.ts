@@ -52,6 +52,12 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
           data(_s, data, rport, raddr) {
             bound.handler?.(data, rport, raddr);
           },
+          // An ICMP port-unreachable from a remote that is not (yet) listening surfaces here as
+          // ECONNREFUSED; it is normal on the media path and must not become an uncaught error.
+          error(_s, e) {
+            if (opts.logger.enabled("debug"))
+              opts.logger.debug("rtp socket error", { port, error: String(e) });
+          },
         },
       });
       const b: BoundSocket = Object.assign(bound, { udp: socket });

@@ -322,4 +322,15 @@ describe("media sessions over loopback UDP", () => {
     expect(secondPts.length).toBeGreaterThanOrEqual(2);
     expect(secondPts.every((pt) => pt === 96)).toBe(true);
   });
+
+  test("keeps sending when the remote port is closed (ICMP port unreachable is not an error)", async () => {
+    const svc = service();
+    const s = await allocate(svc);
+    const gone = await Bun.udpSocket({ hostname: HOST, port: 0 });
+    const port = gone.port;
+    gone.close();
+    s.start({ codec: "pcmu", payloadType: 0, remote: { address: HOST, port } });
+    await sleep(300);
+    expect(s.stats().packetsSent).toBeGreaterThan(10);
+  });
 });
