@@ -21,7 +21,7 @@ $(LOCAL_BUN):
 
 bun: $(if $(SYSTEM_BUN),,$(LOCAL_BUN))
 
-node_modules/.installed: bun package.json bun.lock
+node_modules/.installed: package.json bun.lock | bun
 	$(BUN) install --frozen-lockfile
 	@touch $@
 
