@@ -22,7 +22,7 @@ export interface SdesCrypto {
   tag: number;
   /** As written in the offer; {@link isSupportedSuite} says whether we can use it. */
   suite: string;
-  /** Present when the suite is supported and its first key parses. */
+  /** Present when the suite is supported, its first key parses and no session parameter needs support. */
   key?: SrtpKeyMaterial;
   /** Master key lifetime in packets (§6.1), when given. */
   lifetime?: number;
@@ -43,7 +43,11 @@ export function parseCryptoAttribute(value: string): Result<SdesCrypto> {
   const tag = Number(tagText);
   const suite = parts[1]!;
   const sessionParams = parts.slice(3);
-  if (!isSupportedSuite(suite)) return ok({ tag, suite, sessionParams });
+  // §6.3: we implement no SRTP session parameter (KDR, UNENCRYPTED_SRTP, FEC_ORDER…); an
+  // attribute with one we do not understand is not accepted (no key), except for extensions
+  // marked optional with a leading "-".
+  const understood = sessionParams.every((p) => p.startsWith("-"));
+  if (!isSupportedSuite(suite) || !understood) return ok({ tag, suite, sessionParams });
   // §9.1: several key-params may be listed with ";"; we use the first one.
   const first = parts[2]!.split(";")[0]!;
   if (!first.startsWith("inline:")) return parseError("key method is not inline");

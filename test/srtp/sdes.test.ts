@@ -19,10 +19,19 @@ describe("SDES a=crypto (RFC 4568)", () => {
     expect(toHex(r.value.key!.masterKey)).toBe("3d2d6e40255e7821426a75667239293f");
   });
 
-  test("parses the _32 suite and keeps session parameters", () => {
-    const r = parseCryptoAttribute(`2 AES_CM_128_HMAC_SHA1_32 inline:${RFC_KEY} UNENCRYPTED_SRTCP`);
+  test("parses the _32 suite and ignores optional '-' session parameters", () => {
+    const r = parseCryptoAttribute(`2 AES_CM_128_HMAC_SHA1_32 inline:${RFC_KEY} -X_VENDOR=1`);
     expect(r.ok && r.value.key?.suite).toBe("AES_CM_128_HMAC_SHA1_32");
-    expect(r.ok && r.value.sessionParams).toEqual(["UNENCRYPTED_SRTCP"]);
+    expect(r.ok && r.value.sessionParams).toEqual(["-X_VENDOR=1"]);
+  });
+
+  test("offers no key when a session parameter we do not implement is present (KDR, UNENCRYPTED_SRTCP)", () => {
+    for (const p of ["KDR=23", "UNENCRYPTED_SRTCP"]) {
+      const r = parseCryptoAttribute(`1 AES_CM_128_HMAC_SHA1_80 inline:${RFC_KEY} ${p}`);
+      expect(r.ok).toBe(true);
+      expect(r.ok && r.value.key).toBeUndefined();
+      expect(r.ok && r.value.sessionParams).toEqual([p]);
+    }
   });
 
   test("an unsupported suite parses without a key so the caller can answer 488", () => {
