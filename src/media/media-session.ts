@@ -207,6 +207,14 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
     if (!this.latched) {
       // RFC 4961 symmetric RTP: answer to where the first valid packet came from.
       this.latched = true;
+      if (address !== this.sendAddress || port !== this.sendPort) {
+        this.deps.logger.info("rtp latched to source", {
+          address,
+          port,
+          sdpAddress: this.sendAddress,
+          sdpPort: this.sendPort,
+        });
+      }
       this.sendAddress = address;
       this.sendPort = port;
       if (!this.rtcpLatched) {
@@ -239,6 +247,7 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
       const silent = now - this.lastRtpAt;
       if (silent >= (this.deps.timeoutMs ?? MEDIA_TIMEOUT_MS)) {
         this.timedOut = true;
+        this.deps.logger.warn("rtp timeout", { silentMs: Math.round(silent), received: inbound.received });
         this.events.emit("timeout", { silentMs: silent });
       }
     }
