@@ -29,6 +29,8 @@ import type {
   MediaStats,
 } from "./types.ts";
 
+const UNSPECIFIED: ReadonlySet<string> = new Set(["0.0.0.0", "::", "0:0:0:0:0:0:0:0"]);
+
 /** spec/sip.md §10: 30 s without any RTP ends the call. */
 export const MEDIA_TIMEOUT_MS = 30_000;
 
@@ -285,11 +287,14 @@ export class RtpMediaSession implements MediaSession, MediaTickListener {
   }
 
   private setRemote(params: MediaParams): void {
+    // RFC 3264 §8.4 / RFC 2543 hold: c=0.0.0.0 means "send nothing"; sending there would
+    // reach this host on Linux. Port 0 is a rejected stream (RFC 3264 §6).
+    const nowhere = UNSPECIFIED.has(params.remote.address) || params.remote.port === 0;
     this.sendAddress = params.remote.address;
-    this.sendPort = params.remote.port;
+    this.sendPort = nowhere ? 0 : params.remote.port;
     this.latched = false;
     this.rtcpAddress = params.remote.address;
-    this.rtcpPort = params.remote.rtcpPort ?? (params.remote.port === 0 ? 0 : params.remote.port + 1);
+    this.rtcpPort = nowhere ? 0 : (params.remote.rtcpPort ?? params.remote.port + 1);
     this.rtcpLatched = false;
   }
 

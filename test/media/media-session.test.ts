@@ -214,4 +214,16 @@ describe("RTP media session (manual clock)", () => {
     expect(h.rtp.length).toBe(rtpAfterClose);
     expect(h.rtp.length).toBe(1500);
   });
+
+  test("sends nothing to c=0.0.0.0 (RFC 3264 hold) and resumes when a re-INVITE gives an address", () => {
+    const h = harness();
+    h.session.start({ ...params, remote: { address: "0.0.0.0", port: 40000 } });
+    h.clock.advance(6000);
+    expect(h.rtp.length).toBe(0);
+    expect(h.rtcp.length).toBe(0);
+    h.session.update(params);
+    h.clock.advance(100);
+    expect(h.rtp.length).toBe(5);
+    expect(h.rtp[0]!.address).toBe("127.0.0.2");
+  });
 });
