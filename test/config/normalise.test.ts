@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { type Config, type ConfigResult, loadConfig } from "../../src/config/index.ts";
-import { parseCidr } from "../../src/lib/ip.ts";
+import { type Cidr, parseCidr } from "../../src/lib/ip.ts";
 import { createCaseDir, FORMATS } from "./support/load-both.ts";
 
 const dir = createCaseDir();
@@ -22,6 +22,12 @@ function both(name: string, yaml: string): Array<Extract<ConfigResult, { ok: tru
     if (!one.ok) throw new Error(`${f}: ${one.errors.join("\n")}`);
     return one;
   });
+}
+
+function cidr(text: string): Cidr {
+  const c = parseCidr(text);
+  if (typeof c === "string") throw new Error(c);
+  return c;
 }
 
 function configs(name: string, yaml: string): Config[] {
@@ -120,7 +126,7 @@ describe("server and peers", () => {
           { name: "pbx", host: "192.168.1.20", hosts: [], port: 5060, codecs: [] },
           {
             name: "carrier",
-            hosts: [parseCidr("54.172.60.0/30"), parseCidr("2001:db8::/32"), parseCidr("10.1.2.3")],
+            hosts: [cidr("54.172.60.0/30"), cidr("2001:db8::/32"), cidr("10.1.2.3")],
             port: 5060,
             codecs: [],
           },
