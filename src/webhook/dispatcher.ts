@@ -130,7 +130,10 @@ export class WebhookDispatcher {
     if (this.queued === 0) for (const w of this.idleWaiters.slice()) w();
   }
 
-  /** All attempts for one event (§4); never rejects. */
+  /**
+   * All attempts for one event (§4); never rejects. The URL is left out of log lines because
+   * apps put tokens in it; the DLQ entry (behind API auth) keeps it.
+   */
   private async deliver(item: Pending): Promise<void> {
     const attempts = 1 + Math.max(0, this.o.retry);
     let lastError = "";
@@ -159,7 +162,6 @@ export class WebhookDispatcher {
     this.o.logger.warn("webhook dead-lettered", {
       call_id: item.body.call_id,
       event: item.body.event,
-      url: item.url,
       error: lastError,
       attempts,
     });
