@@ -16,25 +16,18 @@ import {
   serializeVia,
   topVia,
 } from "../message/index.ts";
-import type { Endpoint, Inbound, SipTransport, TransportProtocol } from "./types.ts";
+import type { SipPeer, SipTarget } from "../ua/sip-service.ts";
+import type { Inbound, SipTransport, TransportProtocol } from "./types.ts";
 import { responseDestination, stampReceived } from "./via-routing.ts";
 
 /** RFC 3261 §8.1.1.7: every branch we create starts with the magic cookie. */
 export const BRANCH_COOKIE = "z9hG4bK";
 
-/** Where a message came from: transport, remote address, and the stream connection if any. */
-export interface Source {
-  protocol: TransportProtocol;
-  remote: Endpoint;
-  connection?: number;
-}
+/** Where a message came from (or a response goes): transport, address, stream connection. */
+export type Source = SipPeer;
 
 /** A destination for a request. */
-export interface Target {
-  protocol: TransportProtocol;
-  address: string;
-  port: number;
-}
+export type Target = SipTarget;
 
 export interface SipIoHandlers {
   onRequest(request: SipRequest, source: Source): void;

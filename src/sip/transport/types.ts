@@ -3,13 +3,9 @@
  * messages with their source address and sends bytes to an address, over UDP, TCP or TLS.
  */
 
-export type TransportProtocol = "UDP" | "TCP" | "TLS";
+import type { Endpoint, TransportProtocol } from "../ua/sip-service.ts";
 
-/** An IP endpoint. `address` is a bare IP literal (IPv6 without brackets). */
-export interface Endpoint {
-  address: string;
-  port: number;
-}
+export type { Endpoint, TransportProtocol };
 
 /** One received SIP message (a datagram, or one framed message of a stream). */
 export interface Inbound {

@@ -1,0 +1,149 @@
+/**
+ * One received INVITE as the call layer sees it (sip.md §5-§6): ring, accept with an SDP answer,
+ * reject, and learn about CANCEL, the ACK, or its absence. Drives the pure UAS machine of
+ * `sip/ua/uas-invite.ts` on real timers; the first response of each kind goes through the
+ * INVITE server transaction, 2xx retransmissions straight to the transport (RFC 6026 §7.1:
+ * the TU retransmits the 2xx).
+ */
+import type { TimerHandle, Timers } from "../../lib/clock.ts";
+import { Emitter } from "../../lib/emitter.ts";
+import type { Header, SipRequest, SipResponse } from "../message/index.ts";
+import { dialogFromRequest } from "../ua/dialog-ref.ts";
+import type { RequestOptions, ServerInvite, ServerInviteEvents } from "../ua/sip-service.ts";
+import {
+  startUasInvite,
+  type UasInviteAction,
+  type UasInviteInput,
+  type UasInviteState,
+  uasInviteStep,
+} from "../ua/uas-invite.ts";
+import type { Source } from "./sip-io.ts";
+import type { SipDialog } from "./stack-dialog.ts";
+
+/** What an incoming call needs from the stack. */
+export interface IncomingCallHost {
+  readonly timers: Timers;
+  /** First response of a kind: through the INVITE server transaction. */
+  respond(call: IncomingCall, response: SipResponse): void;
+  /** 2xx retransmission: straight to the transport (§18.2.2 routing). */
+  retransmit(response: SipResponse, source: Source): void;
+  /** Registers the dialog our 2xx creates (or returns the existing one for a re-INVITE). */
+  openDialog(call: IncomingCall): SipDialog | undefined;
+}
+
+export class IncomingCall extends Emitter<ServerInviteEvents> implements ServerInvite {
+  private state: UasInviteState;
+  private readonly timerHandles = new Map<string, TimerHandle>();
+  private dialogValue: SipDialog | undefined;
+
+  constructor(
+    /** The INVITE server transaction's id. */
+    readonly txId: string,
+    readonly request: SipRequest,
+    readonly source: Source,
+    readonly toTag: string,
+    private readonly host: IncomingCallHost,
+    /** Set for a re-INVITE: the dialog it arrived in. */
+    readonly existingDialog?: SipDialog,
+  ) {
+    super();
+    const start = startUasInvite(request, toTag);
+    this.state = start.state;
+    this.dialogValue = existingDialog;
+    this.perform(start.actions);
+  }
+
+  get phase(): UasInviteState["phase"] {
+    return this.state.phase;
+  }
+
+  /** The dialog (after `accept`, or the existing one for a re-INVITE). */
+  get dialog(): SipDialog | undefined {
+    return this.dialogValue;
+  }
+
+  /** Sends a provisional response (default 180 Ringing). */
+  ring(status = 180, options: RequestOptions = {}): void {
+    this.step({ kind: "provisional", status, ...options });
+  }
+
+  /** Sends 200 OK (retransmitted until ACK) and returns the dialog it creates. */
+  accept(options: RequestOptions = {}): SipDialog | undefined {
+    if (this.state.phase !== "proceeding") return this.dialogValue;
+    this.dialogValue ??= this.host.openDialog(this);
+    this.step({ kind: "accept", ...options });
+    return this.dialogValue;
+  }
+
+  reject(status: number, reason?: string, headers?: Header[]): void {
+    this.step({
+      kind: "reject",
+      status,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(headers !== undefined ? { headers } : {}),
+    });
+  }
+
+  /** Stack input: a CANCEL matched this INVITE (§9.2). */
+  cancel(): void {
+    this.step({ kind: "cancel" });
+  }
+
+  /** Stack input: the ACK for our 2xx. */
+  ack(ack: SipRequest): void {
+    if (this.state.phase !== "accepted") return;
+    this.step({ kind: "ack" });
+    this.emit("confirmed", ack);
+  }
+
+  /** Stops timers (shutdown). */
+  dispose(): void {
+    for (const h of this.timerHandles.values()) this.host.timers.clearTimeout(h);
+    this.timerHandles.clear();
+  }
+
+  private step(input: UasInviteInput): void {
+    const s = uasInviteStep(this.state, input);
+    this.state = s.state;
+    this.perform(s.actions);
+  }
+
+  private perform(actions: UasInviteAction[]): void {
+    for (const a of actions) {
+      switch (a.kind) {
+        case "respond":
+          if (a.retransmission) this.host.retransmit(a.response, this.source);
+          else this.host.respond(this, a.response);
+          break;
+        case "start-timer": {
+          const old = this.timerHandles.get(a.timer);
+          if (old !== undefined) this.host.timers.clearTimeout(old);
+          this.timerHandles.set(
+            a.timer,
+            this.host.timers.setTimeout(() => {
+              this.timerHandles.delete(a.timer);
+              this.step({ kind: "timer", timer: a.timer });
+            }, a.delayMs),
+          );
+          break;
+        }
+        case "cancel-timers":
+          this.dispose();
+          break;
+        case "cancelled":
+          this.emit("cancelled", undefined);
+          break;
+        case "ack-timeout":
+          this.emit("ack-timeout", undefined);
+          break;
+        case "confirmed":
+          break;
+      }
+    }
+  }
+}
+
+/** The UAS dialog facts for `call` (§12.1.1), with our first local CSeq. */
+export function uasDialogRef(call: IncomingCall, localSeq: number) {
+  return dialogFromRequest(call.request, call.toTag, localSeq);
+}

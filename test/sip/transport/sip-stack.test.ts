@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { fromUtf8, utf8 } from "../../../src/lib/bytes.ts";
+import { cryptoRandom } from "../../../src/runtime/crypto-random.ts";
+import { createSystemTimers, systemClock } from "../../../src/runtime/system-clock.ts";
+import { getHeaders, type SipRequest } from "../../../src/sip/message/index.ts";
+import { SipStack } from "../../../src/sip/transport/sip-stack.ts";
+import type { TransportProtocol } from "../../../src/sip/transport/types.ts";
+import { buildRequest } from "../../../src/sip/ua/invite-request.ts";
+
+const stacks: SipStack[] = [];
+afterEach(async () => {
+  for (const s of stacks.splice(0)) await s.stop();
+});
+
+async function stack(protocol: TransportProtocol): Promise<SipStack> {
+  const s = new SipStack({
+    clock: systemClock,
+    timers: createSystemTimers(),
+    random: cryptoRandom,
+    listen: [{ protocol, hostname: "127.0.0.1", port: 0 }],
+  });
+  await s.start();
+  stacks.push(s);
+  return s;
+}
+
+function until<T>(register: (resolve: (v: T) => void) => void, ms = 3000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("timed out")), ms);
+    register((v) => {
+      clearTimeout(t);
+      resolve(v);
+    });
+  });
+}
+
+function invite(a: SipStack, b: SipStack, protocol: TransportProtocol): SipRequest {
+  const bl = b.local(protocol)!;
+  const al = a.local(protocol)!;
+  return buildRequest({
+    method: "INVITE",
+    uri: `sip:bob@127.0.0.1:${bl.port}`,
+    from: "<sip:alice@127.0.0.1>",
+    fromTag: a.newTag(),
+    to: `<sip:bob@127.0.0.1:${bl.port}>`,
+    callId: a.newCallId(),
+    contact: `sip:alice@127.0.0.1:${al.port};transport=${protocol.toLowerCase()}`,
+    body: utf8("v=0\r\n"),
+    contentType: "application/sdp",
+  });
+}
+
+describe("SipStack on loopback", () => {
+  for (const protocol of ["UDP", "TCP"] as const) {
+    test(`${protocol}: INVITE → 180 → 200 → ACK confirms, then BYE reaches the callee`, async () => {
+      const a = await stack(protocol);
+      const b = await stack(protocol);
+      let confirmed = false;
+      const byeSeen = until<string>((done) =>
+        b.setHandlers({
+          invite(call) {
+            call.ring();
+            call.accept({ body: utf8("v=0\r\nanswer\r\n"), contentType: "application/sdp" });
+            call.on("confirmed", () => {
+              confirmed = true;
+            });
+          },
+          bye: (_d, req) => done(req.method),
+        }),
+      );
+      const bl = b.local(protocol)!;
+      const call = a.invite({
+        target: { protocol, address: "127.0.0.1", port: bl.port },
+        request: invite(a, b, protocol),
+      })!;
+      const ringing = until<number>((done) => call.on("provisional", (r) => done(r.status)));
+      const answered = until<string>((done) =>
+        call.on("answered", ({ response }) => done(fromUtf8(response.body))),
+      );
+      expect(await ringing).toBe(180);
+      expect(await answered).toContain("answer");
+      const outcome = await call.dialog!.bye();
+      expect(outcome.ok && outcome.response.status).toBe(200);
+      expect(await byeSeen).toBe("BYE");
+      expect(confirmed).toBe(true);
+    });
+  }
+
+  test("answers OPTIONS with 200 and the Allow list (sip.md §3)", async () => {
+    const a = await stack("UDP");
+    const b = await stack("UDP");
+    const bl = b.local("UDP")!;
+    const req = buildRequest({
+      method: "OPTIONS",
+      uri: `sip:x@127.0.0.1:${bl.port}`,
+      from: "<sip:a@127.0.0.1>",
+      fromTag: "t",
+      to: "<sip:x@127.0.0.1>",
+      callId: a.newCallId(),
+    });
+    const out = await a.request({ protocol: "UDP", address: "127.0.0.1", port: bl.port }, req);
+    expect(out.ok && out.response.status).toBe(200);
+    expect(out.ok && getHeaders(out.response, "Allow").join(", ")).toBe(
+      "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY",
+    );
+  });
+
+  test("answers 481 to a BYE for an unknown dialog and 405 to REFER outside a dialog", async () => {
+    const a = await stack("UDP");
+    const b = await stack("UDP");
+    const bl = b.local("UDP")!;
+    const target = { protocol: "UDP" as const, address: "127.0.0.1", port: bl.port };
+    const bye = buildRequest({
+      method: "BYE",
+      uri: `sip:x@127.0.0.1:${bl.port}`,
+      from: "<sip:a@127.0.0.1>",
+      fromTag: "t",
+      to: "<sip:x@127.0.0.1>;tag=nope",
+      callId: "unknown",
+    });
+    const r1 = await a.request(target, bye);
+    expect(r1.ok && r1.response.status).toBe(481);
+    const refer = buildRequest({
+      method: "REFER",
+      uri: `sip:x@127.0.0.1:${bl.port}`,
+      from: "<sip:a@127.0.0.1>",
+      fromTag: "t",
+      to: "<sip:x@127.0.0.1>",
+      callId: "r",
+    });
+    const r2 = await a.request(target, refer);
+    expect(r2.ok && r2.response.status).toBe(405);
+  });
+
+  test("CANCEL after 180: the callee sees cancelled, the caller gets 487 as cancelled", async () => {
+    const a = await stack("UDP");
+    const b = await stack("UDP");
+    const calleeCancelled = until<boolean>((done) =>
+      b.setHandlers({
+        invite(call) {
+          call.ring();
+          call.on("cancelled", () => done(true));
+        },
+      }),
+    );
+    const bl = b.local("UDP")!;
+    const call = a.invite({
+      target: { protocol: "UDP", address: "127.0.0.1", port: bl.port },
+      request: invite(a, b, "UDP"),
+    })!;
+    await until<number>((done) => call.on("provisional", (r) => done(r.status)));
+    const cancelled = until<boolean>((done) => call.on("cancelled", () => done(true)));
+    call.cancel();
+    expect(await calleeCancelled).toBe(true);
+    expect(await cancelled).toBe(true);
+  });
+
+  test("a rejected INVITE reports the status to the caller", async () => {
+    const a = await stack("UDP");
+    const b = await stack("UDP");
+    b.setHandlers({ invite: (call) => call.reject(486) });
+    const bl = b.local("UDP")!;
+    const call = a.invite({
+      target: { protocol: "UDP", address: "127.0.0.1", port: bl.port },
+      request: invite(a, b, "UDP"),
+    })!;
+    const failed = await until<number>((done) => call.on("failed", (f) => done(f.status)));
+    expect(failed).toBe(486);
+  });
+});
