@@ -4,8 +4,10 @@
  * subsystem's step in the shutdown sequence (spec/README.md "Process lifecycle").
  */
 import type { Server } from "bun";
+import pkg from "../package.json" with { type: "json" };
 import { createApiApp } from "./api/create-api-app.ts";
 import { buildHealthReport, type TrunkHealth } from "./api/health.ts";
+import { webhookFailuresRoutes } from "./api/routes/webhook-failures.ts";
 import type { Config } from "./config/index.ts";
 import type { Clock, Timers } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
@@ -13,12 +15,45 @@ import type { Random } from "./lib/random.ts";
 import { err, ok, type Result } from "./lib/result.ts";
 import { createMetrics, type Metrics } from "./metrics/metrics.ts";
 import { type ShutdownReport, ShutdownSequence } from "./shutdown.ts";
+import { DeadLetterQueue } from "./webhook/dead-letter-queue.ts";
+import { WebhookDispatcher } from "./webhook/dispatcher.ts";
+import { createFetchHttpPost } from "./webhook/fetch-http.ts";
+import { IncomingClient } from "./webhook/incoming-client.ts";
 
 export interface Runtime {
   clock: Clock;
   timers: Timers;
   random: Random;
   logger: Logger;
+}
+
+/** Webhook delivery (spec/webhooks.md): lifecycle dispatcher, DLQ and the /incoming client. */
+function createWebhooks(config: Config, rt: Runtime, metrics: Metrics) {
+  const http = createFetchHttpPost({ userAgent: `xbridge/${pkg.version}` });
+  const dlq = new DeadLetterQueue({ onLength: (n) => metrics.webhookDlqEntries.set(n) });
+  const logger = rt.logger.child({ component: "webhook" });
+  const dispatcher = new WebhookDispatcher({
+    url: config.webhook.url,
+    timeoutMs: config.webhook.timeoutMs,
+    retry: config.webhook.retry,
+    http,
+    clock: rt.clock,
+    timers: rt.timers,
+    random: rt.random,
+    dlq,
+    metrics,
+    logger,
+  });
+  const incoming = new IncomingClient({
+    url: config.webhook.url,
+    timeoutMs: config.webhook.timeoutMs,
+    http,
+    clock: rt.clock,
+    timers: rt.timers,
+    metrics,
+    logger,
+  });
+  return { dlq, dispatcher, incoming };
 }
 
 export interface Gateway {
@@ -63,6 +98,7 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
   const activeCalls = () => 0;
   metrics.activeCalls.collect(activeCalls);
 
+  const webhooks = createWebhooks(config, rt, metrics);
   const api = createApiApp({
     apiKey: config.auth.apiKey,
     rateLimitRps: config.rateLimit.requestsPerSecond,
@@ -71,6 +107,7 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
     logger: logger.child({ component: "api" }),
     health: () =>
       buildHealthReport({ trunks: trunkStates, sipServerListening: false, activeCalls: activeCalls() }),
+    routes: [webhookFailuresRoutes(webhooks.dlq)],
   });
 
   const http = bindHttp(config, (req, server) => api.fetch(req, { server }));
@@ -86,6 +123,15 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
     phase: "stop-accepting",
     // Stop taking new connections; in-flight requests finish (the whole sequence is capped).
     run: () => server.stop(false),
+  });
+  shutdown.register({
+    name: "webhooks",
+    phase: "flush-webhooks",
+    // spec/README.md: queued webhooks get up to 5 s.
+    run: async () => {
+      const undelivered = await webhooks.dispatcher.flush(5000);
+      if (undelivered > 0) logger.warn("webhooks undelivered at shutdown", { count: undelivered });
+    },
   });
   shutdown.register({ name: "http-close", phase: "close-listeners", run: () => server.stop(true) });
 
