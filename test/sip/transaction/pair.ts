@@ -24,6 +24,10 @@ export interface Peer {
   events: TuEvent[];
   /** Called on each new server transaction request (default: nothing). */
   onRequest: (request: SipRequest, tx: Transaction<string>) => void;
+  /** Called on each ACK passed to the core (default: nothing). */
+  onAck: (ack: SipRequest) => void;
+  /** Called on each response a client transaction passes up (default: nothing). */
+  onResponse: (response: SipResponse, tx: Transaction<string>) => void;
   /** Makes the next sends of this peer fail (the transport reports an error). */
   failSends: boolean;
 }
@@ -50,6 +54,8 @@ export function createPair(opts: PairOptions = {}) {
     const p: Peer = {
       events: [],
       onRequest: () => {},
+      onAck: () => {},
+      onResponse: () => {},
       failSends: false,
       layer: undefined as unknown as TransactionLayer<string>,
     };
@@ -64,8 +70,14 @@ export function createPair(opts: PairOptions = {}) {
         record(`request ${request.method}`, tx, request);
         p.onRequest(request, tx);
       },
-      onAck: (ack) => record("ack", undefined, ack),
-      onResponse: (response, tx) => record(`response ${summarize(response)}`, tx, response),
+      onAck: (ack) => {
+        record("ack", undefined, ack);
+        p.onAck(ack);
+      },
+      onResponse: (response, tx) => {
+        record(`response ${summarize(response)}`, tx, response);
+        p.onResponse(response, tx);
+      },
       onTimeout: (tx, timer) => record(`timeout ${timer}`, tx),
       onTransportError: (tx) => record("transport-error", tx),
     };
