@@ -82,6 +82,7 @@ export class SipStack implements SipService {
       timers: options.timers,
       respond: (call, response) => this.respondTx(call.txId, response),
       retransmit: (response, source) => void this.io.sendResponse(response, source),
+      contactFor: (source) => this.contactUri(source.protocol),
       openDialog: (call) => {
         const ref = uasDialogRef(call, Number.parseInt(randomHex(options.random, 2), 16));
         return ref === undefined ? undefined : this.openDialog(ref, call.source);
@@ -193,6 +194,13 @@ export class SipStack implements SipService {
   /** A fresh Call-ID (§8.1.1.4). */
   newCallId(): string {
     return randomHex(this.options.random, 16);
+  }
+
+  /** `sip:<bound address>:<port>;transport=<t>` of the transport, for Contact headers. */
+  contactUri(protocol: TransportProtocol, user?: string): string {
+    const local = this.local(protocol) ?? { address: "127.0.0.1", port: 5060 };
+    const host = local.address.includes(":") ? `[${local.address}]` : local.address;
+    return `sip:${user !== undefined ? `${user}@` : ""}${host}:${local.port};transport=${protocol.toLowerCase()}`;
   }
 
   invite(opts: InviteOptions): OutgoingCall | undefined {

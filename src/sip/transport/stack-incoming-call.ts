@@ -27,6 +27,8 @@ export interface IncomingCallHost {
   respond(call: IncomingCall, response: SipResponse): void;
   /** 2xx retransmission: straight to the transport (§18.2.2 routing). */
   retransmit(response: SipResponse, source: Source): void;
+  /** Our Contact URI for responses that create a dialog (§12.1.1: 101-299 to INVITE carry one). */
+  contactFor(source: Source): string;
   /** Registers the dialog our 2xx creates (or returns the existing one for a re-INVITE). */
   openDialog(call: IncomingCall): SipDialog | undefined;
 }
@@ -64,14 +66,14 @@ export class IncomingCall extends Emitter<ServerInviteEvents> implements ServerI
 
   /** Sends a provisional response (default 180 Ringing). */
   ring(status = 180, options: RequestOptions = {}): void {
-    this.step({ kind: "provisional", status, ...options });
+    this.step({ kind: "provisional", status, ...this.withContact(options) });
   }
 
   /** Sends 200 OK (retransmitted until ACK) and returns the dialog it creates. */
   accept(options: RequestOptions = {}): SipDialog | undefined {
     if (this.state.phase !== "proceeding") return this.dialogValue;
     this.dialogValue ??= this.host.openDialog(this);
-    this.step({ kind: "accept", ...options });
+    this.step({ kind: "accept", ...this.withContact(options) });
     return this.dialogValue;
   }
 
@@ -100,6 +102,15 @@ export class IncomingCall extends Emitter<ServerInviteEvents> implements ServerI
   dispose(): void {
     for (const h of this.timerHandles.values()) this.host.timers.clearTimeout(h);
     this.timerHandles.clear();
+  }
+
+  private withContact(options: RequestOptions): RequestOptions {
+    const headers = options.headers ?? [];
+    if (headers.some((h) => /^(contact|m)$/i.test(h.name))) return options;
+    return {
+      ...options,
+      headers: [{ name: "Contact", value: `<${this.host.contactFor(this.source)}>` }, ...headers],
+    };
   }
 
   private step(input: UasInviteInput): void {

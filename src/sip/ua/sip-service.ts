@@ -142,6 +142,8 @@ export interface SipService {
   register(config: RegisterConfig, registrar: SipTarget): RegistrationHandle;
   /** The bound address of a transport (for Contact/Via/SDP). */
   local(protocol: TransportProtocol): Endpoint | undefined;
+  /** `sip:[user@]<bound address>:<port>;transport=<t>` for Contact headers. */
+  contactUri(protocol: TransportProtocol, user?: string): string;
   newTag(): string;
   newCallId(): string;
 }
