@@ -58,11 +58,7 @@ export interface InviteServerOptions extends MachineOptions {
   sendTrying?: boolean;
 }
 
-export function createInviteServer(
-  request: SipRequest,
-  opts: InviteServerOptions,
-  _now: number,
-): Step<InviteServerState> {
+export function createInviteServer(request: SipRequest, opts: InviteServerOptions): Step<InviteServerState> {
   const config = timerConfig(opts.timers);
   const state: InviteServerState = {
     name: "proceeding",

@@ -56,12 +56,12 @@ export function createClientMachine(request: SipRequest, opts: MachineOptions, n
 }
 
 /** Starts the server machine for `request` (INVITE or non-INVITE, §17.2). */
-export function createServerMachine(request: SipRequest, opts: InviteServerOptions, now: number): AnyStep {
+export function createServerMachine(request: SipRequest, opts: InviteServerOptions): AnyStep {
   if (request.method === "INVITE") {
-    const s = createInviteServer(request, opts, now);
+    const s = createInviteServer(request, opts);
     return { machine: { kind: "invite-server", state: s.state }, actions: s.actions };
   }
-  const s = createNonInviteServer(request, opts, now);
+  const s = createNonInviteServer(request, opts);
   return { machine: { kind: "non-invite-server", state: s.state }, actions: s.actions };
 }
 

@@ -44,11 +44,7 @@ export type NonInviteServerInput =
   | TimerInput
   | TransportErrorInput;
 
-export function createNonInviteServer(
-  request: SipRequest,
-  opts: MachineOptions,
-  _now: number,
-): Step<NonInviteServerState> {
+export function createNonInviteServer(request: SipRequest, opts: MachineOptions): Step<NonInviteServerState> {
   return {
     state: { name: "trying", request, reliable: opts.reliable, config: timerConfig(opts.timers) },
     actions: [{ type: "request-to-tu", request }],

@@ -148,7 +148,7 @@ export class TransactionLayer<D> {
     if (this.size >= this.max) return "overloaded";
     const cancels =
       request.method === "CANCEL" ? this.server.get(serverKey(request, "INVITE") ?? "") : undefined;
-    const created = createServerMachine(request, this.machineOptions(reliable), this.opts.clock.now());
+    const created = createServerMachine(request, this.machineOptions(reliable));
     const entry = new Entry(key, request, source, reliable, created.machine, cancels);
     this.server.set(key, entry);
     this.run(() => this.perform(entry, created.actions));

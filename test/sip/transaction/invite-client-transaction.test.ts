@@ -46,6 +46,7 @@ describe("INVITE client transaction (RFC 3261 §17.1.1, RFC 6026)", () => {
     const d = start(false);
     d.advanceTo(600);
     d.feed({ type: "response", response: response(invite, 180, "b1") });
+    expect([...d.timers.keys()]).toEqual([]); // A and B are cancelled, not merely ignored
     d.advanceTo(100_000);
     expect(d.sentTimes()).toEqual([0, 500]);
     expect(d.state.name).toBe("proceeding");

@@ -14,7 +14,7 @@ const ack = request({ method: "ACK", toTag: "b1" });
 function start(reliable: boolean, sendTrying = true) {
   return new Driver<InviteServerState, InviteServerInput>(
     stepInviteServer,
-    createInviteServer(invite, { reliable, sendTrying }, 0),
+    createInviteServer(invite, { reliable, sendTrying }),
   );
 }
 

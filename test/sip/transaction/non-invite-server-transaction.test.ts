@@ -13,7 +13,7 @@ const options = request({ method: "OPTIONS" });
 function start(reliable: boolean) {
   return new Driver<NonInviteServerState, NonInviteServerInput>(
     stepNonInviteServer,
-    createNonInviteServer(options, { reliable }, 0),
+    createNonInviteServer(options, { reliable }),
   );
 }
 
