@@ -1,0 +1,273 @@
+/**
+ * The one registry of calls (DESIGN.md rule 3) and the commands on them: receive an inbound
+ * INVITE (trunk host, spec/sip.md §3–§6), create an outbound call to a peer (rest-api.md §3
+ * POST /v1/calls), hang up by state (DELETE: CANCEL / 603 / BYE), and shut down (every call
+ * ends with reason `shutdown`). Call ids are `CA` + 32 hex from the injected Random; calls are
+ * kept in creation order and removed the moment they end. Later commands (hold, resume,
+ * transfer, dtmf, mute, play) plug in as further methods that look a call up, check its state
+ * and return `Result<CallView, CallError>`.
+ */
+import type { Clock, Timers } from "../lib/clock.ts";
+import { type Logger, nullLogger } from "../lib/logger.ts";
+import { type Random, randomHex } from "../lib/random.ts";
+import { err, ok, type Result } from "../lib/result.ts";
+import { freshOrigin } from "../sdp/index.ts";
+import { Call, type CallHost, type CallView, type LocalSession } from "./call.ts";
+import { newCallState } from "./call-state.ts";
+import { CallError } from "./errors.ts";
+import type { CallEvent } from "./events.ts";
+import { receiveInvite } from "./inbound-call.ts";
+import { dialPeer, type OutboundCallRequest } from "./outbound-call.ts";
+import type {
+  CallMedia,
+  DecisionPort,
+  Dialer,
+  DigestPort,
+  EventSink,
+  InboundInvite,
+  InviteInputs,
+  MediaPort,
+} from "./ports.ts";
+import { type AdvertiseOptions, answerStrayRequest, type StrayAnswer, type TrunkPeer } from "./trunk-host.ts";
+
+/** webhooks.md §2: at most 256 calls may await a decision at once. */
+export const MAX_PENDING_DECISIONS = 256;
+
+export interface CallManagerOptions {
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly random: Random;
+  readonly media: MediaPort;
+  readonly decisions: DecisionPort;
+  readonly events: EventSink;
+  readonly digest: DigestPort;
+  /** `server.peers` in config order; undefined when there is no `server` block. */
+  readonly peers?: readonly TrunkPeer[];
+  /** Advertised-address inputs (sip.md §4). */
+  readonly advertise: AdvertiseOptions;
+  /** Sends INVITEs to peers; undefined while the trunk host is not listening (→ 503). */
+  readonly dialer?: Dialer;
+  /** Names of the configured `trunks[]` (registered-trunk calls are the next issue: → 503). */
+  readonly trunks?: readonly string[];
+  readonly maxPendingDecisions?: number;
+  readonly logger?: Logger;
+}
+
+export class CallManager {
+  /** Map iteration order = insertion order = creation order (rest-api.md §2). */
+  private readonly calls = new Map<string, Call>();
+  private pendingDecisions = 0;
+  private shuttingDownValue = false;
+  private readonly host: CallHost;
+  private readonly logger: Logger;
+
+  constructor(private readonly o: CallManagerOptions) {
+    this.logger = o.logger ?? nullLogger;
+    this.host = {
+      now: () => o.clock.now(),
+      timers: o.timers,
+      emit: (e: CallEvent) => this.emit(e),
+      forget: (call: Call) => {
+        if (this.calls.get(call.id) === call) this.calls.delete(call.id);
+      },
+    };
+  }
+
+  get shuttingDown(): boolean {
+    return this.shuttingDownValue;
+  }
+
+  /** Calls in creation order (GET /v1/calls). */
+  list(): CallView[] {
+    return [...this.calls.values()].map((c) => c.view());
+  }
+
+  /** One call, or undefined when unknown or already ended (GET /v1/calls/{id} → 404). */
+  get(callId: string): CallView | undefined {
+    return this.calls.get(callId)?.view();
+  }
+
+  get size(): number {
+    return this.calls.size;
+  }
+
+  /** An out-of-dialog INVITE arrived at the trunk host; the root forwards its CANCEL/ACK to the result. */
+  handleInvite(invite: InboundInvite): InviteInputs {
+    const manager = this;
+    return receiveInvite(
+      {
+        now: () => this.o.clock.now(),
+        get shuttingDown() {
+          return manager.shuttingDownValue;
+        },
+        peers: this.o.peers ?? [],
+        digest: this.o.digest,
+        media: this.o.media,
+        decisions: this.o.decisions,
+        advertise: this.o.advertise,
+        reserveDecisionSlot: () => {
+          if (this.pendingDecisions >= (this.o.maxPendingDecisions ?? MAX_PENDING_DECISIONS)) return false;
+          this.pendingDecisions++;
+          return true;
+        },
+        releaseDecisionSlot: () => {
+          this.pendingDecisions--;
+        },
+        newCallId: () => this.newCallId(),
+        newLocalSession: (address, allow) => this.newLocalSession(address, allow),
+        register: (callId, inv, peer, local, media) => {
+          const call = this.newCall(callId, "inbound", inv.fromUser, inv.toUser, peer, local, media, {});
+          call.invite = inv;
+          this.calls.set(callId, call);
+          return call;
+        },
+      },
+      invite,
+    );
+  }
+
+  /** The answer to a request outside any dialog or pending INVITE (sip.md §3: OPTIONS, 405, 481). */
+  answerStray(method: string, hasToTag: boolean): StrayAnswer | undefined {
+    return answerStrayRequest(method, hasToTag, this.shuttingDownValue);
+  }
+
+  /** POST /v1/calls (rest-api.md §3): the 201 comes as soon as the INVITE is sent. */
+  async create(request: OutboundCallRequest): Promise<Result<CallView, CallError>> {
+    if (this.shuttingDownValue) return err(new CallError("shutting_down", "the gateway is shutting down"));
+    const trunks = this.o.trunks ?? [];
+    if (request.trunk !== undefined) {
+      if (!trunks.includes(request.trunk)) {
+        return err(new CallError("trunk_not_found", `trunk '${request.trunk}' is not configured`));
+      }
+      return err(new CallError("trunk_unavailable", `trunk '${request.trunk}' cannot place calls yet`));
+    }
+    if (request.peer === undefined) {
+      return err(
+        new CallError(
+          "trunk_unavailable",
+          trunks.length === 0
+            ? "no trunk is configured and no peer was given"
+            : "calls over registered trunks are not available yet",
+        ),
+      );
+    }
+    const peers = this.o.peers;
+    if (peers === undefined)
+      return err(new CallError("peer_not_found", "peer given but there is no server block"));
+    const peer = peers.find((p) => p.name === request.peer);
+    if (peer === undefined)
+      return err(new CallError("peer_not_found", `peer '${request.peer}' is not configured`));
+    const host = peer.host;
+    if (host === undefined) {
+      return err(new CallError("peer_without_host", `peer '${peer.name}' has no host to dial`));
+    }
+    const manager = this;
+    const dialed = await dialPeer(
+      {
+        get shuttingDown() {
+          return manager.shuttingDownValue;
+        },
+        media: this.o.media,
+        dialer: this.o.dialer,
+        advertise: this.o.advertise,
+        newCallId: () => this.newCallId(),
+        newLocalSession: (address, allow) => this.newLocalSession(address, allow),
+        create: (callId, req, p, local, media) =>
+          this.newCall(callId, "outbound", req.from, req.to, p, local, media, req),
+        register: (call) => {
+          this.calls.set(call.id, call);
+        },
+      },
+      request,
+      { ...peer, host },
+    );
+    return dialed.ok ? ok(dialed.value.view()) : dialed;
+  }
+
+  /**
+   * DELETE /v1/calls/{id} (rest-api.md §3): outbound `dialing`/`ringing` → CANCEL, reason
+   * `cancelled`; inbound `ringing` → 603, reason `rejected`; answered/held → BYE, reason `local`.
+   */
+  hangup(callId: string): Result<void, CallError> {
+    const call = this.calls.get(callId);
+    if (call === undefined) return err(new CallError("call_not_found", `call '${callId}' does not exist`));
+    this.end(call, "hangup");
+    return ok(undefined);
+  }
+
+  /** Ends every call with reason `shutdown`; new INVITEs, OPTIONS and POSTs get 503 from now on. */
+  shutdown(): void {
+    this.shuttingDownValue = true;
+    for (const call of [...this.calls.values()]) this.end(call, "shutdown");
+  }
+
+  private end(call: Call, why: "hangup" | "shutdown"): void {
+    const status = call.state.status;
+    if (call.state.direction === "outbound" && (status === "dialing" || status === "ringing")) {
+      call.outbound?.cancel();
+      call.outbound = undefined;
+      call.finish(why === "hangup" ? "cancelled" : "shutdown");
+    } else if (status === "ringing") {
+      // sip.md §5: DELETE while ringing → 603; shutting down → 503.
+      const code = why === "hangup" ? 603 : 503;
+      call.invite?.reject(code);
+      call.invite = undefined;
+      call.finish(why === "hangup" ? "rejected" : "shutdown", code);
+    } else {
+      call.hangUp(why === "hangup" ? "local" : "shutdown");
+    }
+  }
+
+  private emit(e: CallEvent): void {
+    try {
+      this.o.events(e);
+    } catch (error) {
+      // A consumer bug must not break call handling (webhooks.md §1 "Blocking").
+      this.logger.error("call event consumer threw", {
+        event: e.type,
+        call_id: e.callId,
+        error: String(error),
+      });
+    }
+  }
+
+  private newCallId(): string {
+    let id: string;
+    do id = `CA${randomHex(this.o.random, 16)}`;
+    while (this.calls.has(id));
+    return id;
+  }
+
+  private newLocalSession(address: string, allow: TrunkPeer["codecs"]): LocalSession {
+    return { address, origin: freshOrigin(this.o.random), allow, srtpKey: srtpKey(this.o.random) };
+  }
+
+  private newCall(
+    callId: string,
+    direction: "inbound" | "outbound",
+    from: string,
+    to: string,
+    peer: TrunkPeer,
+    local: LocalSession,
+    media: CallMedia,
+    req: Pick<OutboundCallRequest, "stream" | "customParameters" | "webhookUrl">,
+  ): Call {
+    return new Call(
+      {
+        state: newCallState(callId, direction, from, to),
+        peer: peer.name,
+        stream: req.stream ?? true,
+        customParameters: req.customParameters ?? {},
+        ...(req.webhookUrl !== undefined ? { webhookUrl: req.webhookUrl } : {}),
+        local,
+        media,
+      },
+      this.host,
+    );
+  }
+}
+
+/** 30 random bytes (AES-128 key 16 + salt 14, RFC 4568 §6.1) as base64 for the `inline:` of an SRTP answer. */
+function srtpKey(random: Random): string {
+  return btoa(String.fromCharCode(...random.bytes(30)));
+}

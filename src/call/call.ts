@@ -1,0 +1,218 @@
+/**
+ * One call's record inside the manager (DESIGN.md rule 3: only `call/manager` holds these):
+ * the pure status machine of `call-state.ts`, the handles of its ports (signalling, dialog,
+ * media, ring timer), and the SDP session it negotiated. Also the in-dialog behaviour shared
+ * by both directions: remote BYE, remote re-INVITE (hold/resume/codec change, sip.md §7) and
+ * the media timeout (sip.md §10).
+ */
+import type { TimerHandle, Timers } from "../lib/clock.ts";
+import {
+  answerOffer,
+  type CodecName,
+  type LocalOrigin,
+  parseSdp,
+  remoteHoldChange,
+  type SessionDescription,
+  sequenceLocalDescription,
+  serializeSdp,
+} from "../sdp/index.ts";
+import {
+  type CallDirection,
+  type CallInput,
+  type CallState,
+  type CallStatus,
+  callStep,
+  isAnswered,
+} from "./call-state.ts";
+import type { CallEvent, EndReason } from "./events.ts";
+import type {
+  CallDialog,
+  CallMedia,
+  DialogHandlers,
+  InboundInvite,
+  OutboundInvite,
+  ReInviteAnswer,
+} from "./ports.ts";
+
+/** What the manager offers each call. */
+export interface CallHost {
+  now(): number;
+  readonly timers: Timers;
+  emit(event: CallEvent): void;
+  /** The call ended: drop it from the registry (rest-api.md §2: ended calls answer 404). */
+  forget(call: Call): void;
+}
+
+/** A read-only snapshot for the API, the stream and the root (rest-api.md §2 call object + stream facts). */
+export interface CallView {
+  readonly callId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly direction: CallDirection;
+  readonly status: CallStatus;
+  readonly peer?: string;
+  readonly trunk?: string;
+  /** `false` → WS upgrades get 403 (websocket.md §1 check 5). */
+  readonly stream: boolean;
+  readonly customParameters: Readonly<Record<string, string>>;
+  /** Per-call lifecycle event URL (webhooks.md §1 "Event URL"). */
+  readonly webhookUrl?: string;
+}
+
+/** Our side of the SDP session: where we advertise, the o= line we keep, the allowlist (sip.md §4). */
+export interface LocalSession {
+  readonly address: string;
+  readonly origin: LocalOrigin;
+  readonly allow: readonly CodecName[];
+  readonly srtpKey: string;
+}
+
+export interface CallSetup {
+  readonly state: CallState;
+  readonly peer?: string;
+  readonly stream: boolean;
+  readonly customParameters: Readonly<Record<string, string>>;
+  readonly webhookUrl?: string;
+  readonly local: LocalSession;
+  readonly media: CallMedia;
+}
+
+export class Call {
+  private stateValue: CallState;
+  stream: boolean;
+  customParameters: Readonly<Record<string, string>>;
+  webhookUrl: string | undefined;
+  readonly peer: string | undefined;
+  readonly local: LocalSession;
+  readonly media: CallMedia;
+  /** Our last SDP in this session (offer or answer), for o= versioning (RFC 3264 §8). */
+  localSdp: SessionDescription | undefined;
+  dialog: CallDialog | undefined;
+  /** Inbound, until answered: the INVITE to ring/accept/reject. */
+  invite: InboundInvite | undefined;
+  /** Outbound, until answered: the INVITE to cancel. */
+  outbound: OutboundInvite | undefined;
+  /** Set while one of our re-INVITEs is pending (sip.md §7: a remote one then gets 491). */
+  localReInvitePending = false;
+  private ringTimer: TimerHandle | undefined;
+
+  constructor(
+    setup: CallSetup,
+    private readonly host: CallHost,
+  ) {
+    this.stateValue = setup.state;
+    this.peer = setup.peer;
+    this.stream = setup.stream;
+    this.customParameters = setup.customParameters;
+    this.webhookUrl = setup.webhookUrl;
+    this.local = setup.local;
+    this.media = setup.media;
+    // sip.md §10: the media layer reports 30 s without RTP (suspended on hold) → BYE, `timeout`.
+    setup.media.onTimeout(() => this.hangUp("timeout"));
+  }
+
+  get id(): string {
+    return this.stateValue.callId;
+  }
+
+  get state(): CallState {
+    return this.stateValue;
+  }
+
+  get ended(): boolean {
+    return this.stateValue.status === "ended";
+  }
+
+  view(): CallView {
+    const s = this.stateValue;
+    return {
+      callId: s.callId,
+      from: s.from,
+      to: s.to,
+      direction: s.direction,
+      status: s.status === "ended" ? "in_progress" : s.status,
+      ...(this.peer !== undefined ? { peer: this.peer } : {}),
+      stream: this.stream,
+      customParameters: this.customParameters,
+      ...(this.webhookUrl !== undefined ? { webhookUrl: this.webhookUrl } : {}),
+    };
+  }
+
+  /** Feeds the status machine and publishes its events in order. */
+  apply(input: CallInput): void {
+    const step = callStep(this.stateValue, input, this.host.now());
+    this.stateValue = step.state;
+    for (const e of step.events) this.host.emit(e);
+    if (step.state.status === "ended") this.release();
+  }
+
+  /** Ends the call without further signalling (the caller did or does its own). */
+  finish(reason: EndReason, sipCode?: number): void {
+    if (this.ended) return;
+    this.apply(sipCode === undefined ? { kind: "end", reason } : { kind: "end", reason, sipCode });
+  }
+
+  /** BYE on the dialog (when there is one) and end (sip.md §6 "BYE from us"). */
+  hangUp(reason: EndReason): void {
+    if (this.ended) return;
+    this.dialog?.bye();
+    this.finish(reason);
+  }
+
+  startRingTimer(ms: number, onExpiry: () => void): void {
+    this.ringTimer = this.host.timers.setTimeout(() => {
+      this.ringTimer = undefined;
+      onExpiry();
+    }, ms);
+  }
+
+  stopRingTimer(): void {
+    if (this.ringTimer !== undefined) this.host.timers.clearTimeout(this.ringTimer);
+    this.ringTimer = undefined;
+  }
+
+  /** Handlers for the dialog's requests from the remote side. */
+  dialogHandlers(): DialogHandlers {
+    return {
+      // sip.md §6: the adapter answers 200 OK; media stopped, reason `normal`.
+      bye: () => this.finish("normal"),
+      reInvite: (offer) => this.answerReInvite(offer),
+    };
+  }
+
+  /** sip.md §7: answer a remote re-INVITE, switch media, report remote hold changes. */
+  answerReInvite(offerText: string | undefined): ReInviteAnswer {
+    if (this.ended || !isAnswered(this.stateValue)) return { status: 500, reason: "call not answered" };
+    if (this.localReInvitePending) return { status: 491, reason: "a re-INVITE of ours is pending" };
+    if (offerText === undefined) {
+      // RFC 3264 §8: an offer-less re-INVITE gets our current description as the offer again.
+      return this.localSdp === undefined
+        ? { status: 500, reason: "no local description" }
+        : { status: 200, sdp: serializeSdp(this.localSdp) };
+    }
+    const offer = parseSdp(offerText);
+    if (!offer.ok) return { status: 488, reason: `unreadable SDP: ${offer.error.reason}` };
+    const answer = answerOffer(offer.value, {
+      address: this.local.address,
+      port: this.media.localPort,
+      origin: this.local.origin,
+      allow: this.local.allow,
+      srtpKey: this.local.srtpKey,
+    });
+    // The call stays as it was when the re-offer cannot be answered (RFC 3264 §8).
+    if (!answer.ok) return { status: 488, reason: answer.error.reason };
+    const sdp = sequenceLocalDescription(this.localSdp, answer.value.sdp);
+    this.localSdp = sdp;
+    const change = remoteHoldChange(this.stateValue.heldRemote, offer.value);
+    this.media.update(answer.value.media);
+    this.media.setDirection(answer.value.media.direction);
+    if (change !== undefined) this.apply({ kind: "hold", by: "remote", held: change === "hold" });
+    return { status: 200, sdp: serializeSdp(sdp) };
+  }
+
+  private release(): void {
+    this.stopRingTimer();
+    this.media.close();
+    this.host.forget(this);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Public surface of the call layer (DESIGN.md `call/`): the CallManager registry and its
+ * commands, the ports the composition root implements, the status machine, domain errors and
+ * the trunk-host policy helpers.
+ */
+export type { CallView, LocalSession } from "./call.ts";
+export { CallManager, type CallManagerOptions, MAX_PENDING_DECISIONS } from "./call-manager.ts";
+export {
+  type CallDirection,
+  type CallInput,
+  type CallState,
+  type CallStatus,
+  callStep,
+  newCallState,
+  outboundEndReason,
+} from "./call-state.ts";
+export { CALL_ERRORS, CallError, type CallErrorCode } from "./errors.ts";
+export type * from "./events.ts";
+export { callEnded, endDuration } from "./events.ts";
+export { DEFAULT_RING_TIMEOUT_S, type OutboundCallRequest } from "./outbound-call.ts";
+export type * from "./ports.ts";
+export {
+  type Admission,
+  type AdvertiseOptions,
+  ALLOW,
+  admitInvite,
+  advertisedAddress,
+  answerStrayRequest,
+  peerDialUris,
+  peerMatchesSource,
+  type StrayAnswer,
+  type TrunkPeer,
+  uriHost,
+} from "./trunk-host.ts";
