@@ -3,7 +3,12 @@
  * import from here only.
  */
 
-// Dialog record and its rules: creation (§12.1), confirmation, target refresh (§12.2), remote CSeq (§12.2.2), ids.
+/**
+ * createUacDialog(invite, 1xx-with-tag|2xx) / createUasDialog(request, our 1xx|2xx): Result<Dialog> (§12.1);
+ * confirmUacDialog(dialog, 2xx) (§13.2.2.4); refreshRemoteTarget(dialog, msg) (§12.2);
+ * acceptRemoteCSeq(dialog, request): Result<Dialog, "out-of-order"> (§12.2.2);
+ * dialogKey / keyOfDialog / dialogKeyOfRequest / dialogKeyOfResponse — dialog ids as map keys.
+ */
 export {
   acceptRemoteCSeq,
   confirmUacDialog,
@@ -17,7 +22,11 @@ export {
   keyOfDialog,
   refreshRemoteTarget,
 } from "./dialog.ts";
-// In-dialog requests (§12.2.1.1, loose and strict routing) and the ACK for a 2xx (§13.2.2.4).
+/**
+ * createInDialogRequest(dialog, method, opts): { request, dialog } (§12.2.1.1, CSeq + 1);
+ * ackFor2xx(dialog, invite, opts): SipRequest (§13.2.2.4); requestTarget(dialog): Request-URI
+ * and Route for loose and strict routing.
+ */
 export {
   ackFor2xx,
   createInDialogRequest,
@@ -25,7 +34,7 @@ export {
   type RequestTarget,
   requestTarget,
 } from "./in-dialog-request.ts";
-// UAS 2xx retransmission until ACK, with the ack timeout (§13.3.1.4), as a pure machine.
+/** createUas2xxRetransmission(2xx, opts, now) / stepUas2xxRetransmission(state, input, now) — §13.3.1.4 with "ack-timeout". */
 export {
   createUas2xxRetransmission,
   stepUas2xxRetransmission,

@@ -1,11 +1,12 @@
 /**
  * Public surface of the SIP transaction layer (RFC 3261 §17 with RFC 6026). Other modules
- * import from here only.
+ * import from here only. Most callers need just `TransactionLayer` and `newBranch`; the pure
+ * machines are exported for tests and for callers that run their own timers.
  */
 
-// The ACK a non-2xx final gets from the INVITE client transaction (§17.1.1.3).
+/** ackForNon2xx(invite, response): SipRequest — the ACK for a 300-699 in the INVITE transaction (§17.1.1.3). */
 export { ackForNon2xx } from "./ack-for-non-2xx.ts";
-// INVITE client machine (§17.1.1 + RFC 6026 Accepted/Timer M): create and step.
+/** createInviteClient(invite, opts, now) / stepInviteClient(state, input, now) — §17.1.1 + RFC 6026 Accepted, Timer M. */
 export {
   createInviteClient,
   type InviteClientInput,
@@ -13,7 +14,7 @@ export {
   type InviteClientStateName,
   stepInviteClient,
 } from "./invite-client-transaction.ts";
-// INVITE server machine (§17.2.1 + RFC 6026 Accepted/Timer L): create and step.
+/** createInviteServer(invite, opts) / stepInviteServer(state, input, now) — §17.2.1 + RFC 6026 Accepted, Timer L. */
 export {
   createInviteServer,
   type InviteServerInput,
@@ -22,7 +23,7 @@ export {
   type InviteServerStateName,
   stepInviteServer,
 } from "./invite-server-transaction.ts";
-// One union over the four machines (used by the layer; handy for tests and tools).
+/** createClientMachine / createServerMachine / stepMachine — one union over the four machines, picked by method. */
 export {
   type AnyTransactionInput,
   type AnyTransactionState,
@@ -31,7 +32,7 @@ export {
   stepMachine,
   type TransactionKind,
 } from "./machine.ts";
-// Branches (§8.1.1.7) and the matching keys of §17.1.3 / §17.2.3 / §9.2.
+/** BRANCH_COOKIE = "z9hG4bK"; newBranch(random): string; topBranch(msg); the §17.1.3 / §17.2.3 / §9.2 keys. */
 export {
   BRANCH_COOKIE,
   clientKeyOfRequest,
@@ -40,7 +41,7 @@ export {
   serverKey,
   topBranch,
 } from "./matching.ts";
-// Non-INVITE client machine (§17.1.2): create and step.
+/** createNonInviteClient(request, opts, now) / stepNonInviteClient(state, input, now) — §17.1.2. */
 export {
   createNonInviteClient,
   type NonInviteClientInput,
@@ -48,7 +49,7 @@ export {
   type NonInviteClientStateName,
   stepNonInviteClient,
 } from "./non-invite-client-transaction.ts";
-// Non-INVITE server machine (§17.2.2): create and step.
+/** createNonInviteServer(request, opts) / stepNonInviteServer(state, input, now) — §17.2.2. */
 export {
   createNonInviteServer,
   type NonInviteServerInput,
@@ -56,7 +57,7 @@ export {
   type NonInviteServerStateName,
   stepNonInviteServer,
 } from "./non-invite-server-transaction.ts";
-// The transaction layer: matching, timers on an injected Timers port, TU callbacks.
+/** new TransactionLayer<D>({clock, timers, send, tu, config?}) — sendRequest, receiveRequest, receiveResponse, respond, transportError, close. */
 export {
   type RequestDisposition,
   type Transaction,
@@ -64,7 +65,7 @@ export {
   type TransactionLayerOptions,
   type TransactionUser,
 } from "./transaction-layer.ts";
-// Timer names, T1/T2/T4 config and defaults, machine actions and step type.
+/** DEFAULT_TIMER_CONFIG (T1 500 ms, T2 4 s, T4 5 s), timerConfig(partial), timer names, actions, Step<S>. */
 export {
   DEFAULT_TIMER_CONFIG,
   type MachineOptions,
