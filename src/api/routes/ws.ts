@@ -11,10 +11,12 @@
  * `StreamSocket` port and sets the §8 size limit and §2.6 keepalive (our own, not Bun's).
  */
 import type { ServerWebSocket, WebSocketHandler } from "bun";
+import type { Metrics } from "../../metrics/metrics.ts";
 import {
   MAX_MESSAGE_BYTES,
   parseStreamMode,
   type StreamHub,
+  type StreamMetrics,
   type StreamMode,
   type StreamSession,
   type StreamSocket,
@@ -83,6 +85,15 @@ function socketOf(ws: ServerWebSocket<WsData>): StreamSocket {
     },
     close: (code, reason) => ws.close(code, reason),
     terminate: () => ws.terminate(),
+  };
+}
+
+/** Pre-binds the stream's metric handles (rest-api.md "GET /metrics": `xbridge_ws_*`). */
+export function streamMetricsOf(metrics: Metrics): StreamMetrics {
+  return {
+    connections: metrics.wsConnections,
+    framesSent: metrics.wsFramesTotal.child("sent"),
+    framesReceived: metrics.wsFramesTotal.child("received"),
   };
 }
 
