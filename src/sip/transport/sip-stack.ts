@@ -18,18 +18,17 @@ import type { Clock, Timers } from "../../lib/clock.ts";
 import { type Logger, nullLogger } from "../../lib/logger.ts";
 import { type Random, randomHex } from "../../lib/random.ts";
 import type { DigestCredentials } from "../auth/index.ts";
+import { createUasDialog, type Dialog } from "../dialog/index.ts";
 import { createResponse, type SipRequest, type SipResponse, topVia } from "../message/index.ts";
 import { type Transaction, TransactionLayer } from "../transaction/transaction-layer.ts";
 import type { TimerConfig } from "../transaction/types.ts";
 import { authenticatedRetry } from "../ua/auth-retry.ts";
-import type { DialogRef } from "../ua/dialog-ref.ts";
 import type { RegisterConfig } from "../ua/register-client.ts";
 import type { InviteOptions, RequestOutcome, SipService, SipServiceHandlers } from "../ua/sip-service.ts";
 import { SipIo, type Source, type Target } from "./sip-io.ts";
-import { SipDialog } from "./stack-dialog.ts";
+import { type DialogHost, SipDialog } from "./stack-dialog.ts";
 import { InboundRequests } from "./stack-inbound.ts";
 import type { IncomingCall, IncomingCallHost } from "./stack-incoming-call.ts";
-import { uasDialogRef } from "./stack-incoming-call.ts";
 import { OutgoingCall } from "./stack-outgoing-call.ts";
 import { Registration } from "./stack-registration.ts";
 import { createStreamTransport } from "./stream-transport.ts";
@@ -72,20 +71,28 @@ export class SipStack implements SipService {
   private readonly registrations = new Set<Registration>();
   private readonly serverTx = new Map<string, Transaction<Source>>();
   private readonly incomingHost: IncomingCallHost;
+  private readonly dialogHost: DialogHost;
   private readonly inbound: InboundRequests;
 
   constructor(private readonly options: SipStackOptions) {
     this.logger = options.logger ?? nullLogger;
     this.allow = options.allow ?? DEFAULT_ALLOW;
     this.io = new SipIo(options.random, this.logger);
+    this.dialogHost = {
+      random: options.random,
+      contact: (peer) => `<${this.contactUri(peer.protocol)}>`,
+      sendNonInvite: (request, peer) => this.sendNonInvite(request, peer),
+      forgetDialog: (d) => void this.dialogs.delete(d.id),
+    };
     this.incomingHost = {
       timers: options.timers,
       respond: (call, response) => this.respondTx(call.txId, response),
       retransmit: (response, source) => void this.io.sendResponse(response, source),
       contactFor: (source) => this.contactUri(source.protocol),
-      openDialog: (call) => {
-        const ref = uasDialogRef(call, Number.parseInt(randomHex(options.random, 2), 16));
-        return ref === undefined ? undefined : this.openDialog(ref, call.source);
+      now: () => options.clock.now(),
+      openDialog: (call, response) => {
+        const created = createUasDialog(call.request, response);
+        return created.ok ? this.openDialog(created.value, call.source) : undefined;
       },
     };
     this.layer = new TransactionLayer<Source>({
@@ -272,12 +279,7 @@ export class SipStack implements SipService {
     return this.io.transport(protocol)?.reliable ?? protocol !== "UDP";
   }
 
-  private readonly dialogHost = {
-    sendNonInvite: (request: SipRequest, peer: Source) => this.sendNonInvite(request, peer),
-    forgetDialog: (d: SipDialog) => void this.dialogs.delete(d.id),
-  };
-
-  private openDialog(ref: DialogRef, peer: Source): SipDialog {
+  private openDialog(ref: Dialog, peer: Source): SipDialog {
     const d = new SipDialog(ref, peer, this.dialogHost);
     this.dialogs.set(d.id, d);
     return d;
@@ -303,7 +305,7 @@ export class SipStack implements SipService {
         );
       } else void this.sendNonInvite(request, call.peer);
     },
-    openDialog: (call: OutgoingCall, ref: DialogRef) => this.openDialog(ref, call.peer),
+    openDialog: (call: OutgoingCall, ref: Dialog) => this.openDialog(ref, call.peer),
   };
 
   private respondTx(txId: string, response: SipResponse): void {

@@ -1,16 +1,20 @@
 /**
- * A confirmed dialog as the running stack exposes it to the call layer (RFC 3261 §12.2): sends
- * BYE, re-INVITE, REFER, NOTIFY, INFO, OPTIONS inside the dialog with the next local CSeq, to
- * the dialog's peer. The facts (tags, route set, CSeq) come from the pure `DialogRef` of
- * `sip/ua`; this class adds the destination and the mutable CSeq counter.
+ * A dialog as the running stack exposes it to the call layer (RFC 3261 §12.2): sends BYE,
+ * REFER, NOTIFY, INFO, OPTIONS inside the dialog with the next local CSeq, to the dialog's peer.
+ * The dialog record and its rules are the pure `sip/dialog` layer's; this class adds the
+ * destination and keeps the current record.
  */
+import type { Random } from "../../lib/random.ts";
+import { acceptRemoteCSeq, createInDialogRequest, type Dialog, keyOfDialog } from "../dialog/index.ts";
 import type { SipRequest } from "../message/index.ts";
-import { type DialogRef, inDialogRequest } from "../ua/dialog-ref.ts";
 import type { RequestOptions, RequestOutcome, SipDialogHandle } from "../ua/sip-service.ts";
 import type { Source } from "./sip-io.ts";
 
 /** What a dialog needs from the stack. */
 export interface DialogHost {
+  readonly random: Random;
+  /** Our Contact (name-addr) for target refresh requests (§12.2.1.1). */
+  contact(peer: Source): string;
   sendNonInvite(request: SipRequest, peer: Source): Promise<RequestOutcome>;
   forgetDialog(dialog: SipDialog): void;
 }
@@ -19,37 +23,35 @@ export class SipDialog implements SipDialogHandle {
   private ended = false;
 
   constructor(
-    private ref: DialogRef,
+    private record: Dialog,
     /** Where in-dialog requests go: the peer's address (and connection) of the call. */
     readonly peer: Source,
     private readonly host: DialogHost,
   ) {}
 
-  /** Call-ID + local tag + remote tag (§12: the dialog ID). */
+  /** The dialog id as a map key (§12: Call-ID, local tag, remote tag). */
   get id(): string {
-    return dialogId(this.ref.callId, this.ref.localTag, this.ref.remoteTag);
+    return keyOfDialog(this.record);
   }
 
-  get facts(): Readonly<DialogRef> {
-    return this.ref;
+  get facts(): Readonly<Dialog> {
+    return this.record;
   }
 
   get isEnded(): boolean {
     return this.ended;
   }
 
-  /** Checks and records the CSeq of a request from the peer (§12.2.2: lower than the last → 500). */
-  acceptRemoteSeq(seq: number): boolean {
-    if (seq < this.ref.remoteSeq) return false;
-    this.ref = { ...this.ref, remoteSeq: seq };
+  /** §12.2.2: records the CSeq of a request from the peer; false when it went backwards (→ 500). */
+  acceptRemote(request: SipRequest): boolean {
+    const r = acceptRemoteCSeq(this.record, request);
+    if (!r.ok) return false;
+    this.record = r.value;
     return true;
   }
 
-  /** Sends a non-INVITE request in the dialog and resolves with its final response. */
   request(method: string, options: RequestOptions = {}): Promise<RequestOutcome> {
-    const { request, dialog } = inDialogRequest(this.ref, method, options);
-    this.ref = dialog;
-    return this.host.sendNonInvite(request, this.peer);
+    return this.host.sendNonInvite(this.nextRequest(method, options), this.peer);
   }
 
   /** BYE (§15.1.1); the dialog is forgotten at once (sip.md §6: the call ends without waiting). */
@@ -59,10 +61,13 @@ export class SipDialog implements SipDialogHandle {
     return outcome;
   }
 
-  /** Builds the next in-dialog request without sending it (re-INVITE goes through the stack's UAC). */
-  nextRequest(method: string, options: RequestOptions = {}) {
-    const { request, dialog } = inDialogRequest(this.ref, method, options);
-    this.ref = dialog;
+  nextRequest(method: string, options: RequestOptions = {}): SipRequest {
+    const { request, dialog } = createInDialogRequest(this.record, method, {
+      random: this.host.random,
+      contact: this.host.contact(this.peer),
+      ...options,
+    });
+    this.record = dialog;
     return request;
   }
 
@@ -72,8 +77,4 @@ export class SipDialog implements SipDialogHandle {
     this.ended = true;
     this.host.forgetDialog(this);
   }
-}
-
-export function dialogId(callId: string, localTag: string, remoteTag: string): string {
-  return `${callId}\u0000${localTag}\u0000${remoteTag}`;
 }

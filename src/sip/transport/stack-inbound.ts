@@ -5,6 +5,8 @@
  * BYE → 200; OPTIONS → 200 with Allow; other methods to the handler, else 405 with Allow;
  * 503 while stopping. ACKs for our 2xx go to the INVITE they confirm.
  */
+
+import { dialogKeyOfRequest } from "../dialog/index.ts";
 import {
   createResponse,
   getCSeq,
@@ -16,7 +18,7 @@ import {
 import type { Transaction, TransactionLayer } from "../transaction/transaction-layer.ts";
 import type { IncomingRequest, SipServiceHandlers } from "../ua/sip-service.ts";
 import type { Source } from "./sip-io.ts";
-import { dialogId, type SipDialog } from "./stack-dialog.ts";
+import type { SipDialog } from "./stack-dialog.ts";
 import { IncomingCall, type IncomingCallHost } from "./stack-incoming-call.ts";
 
 export interface InboundContext {
@@ -74,14 +76,13 @@ export class InboundRequests {
   }
 
   private onInDialog(request: SipRequest, tx: Transaction<Source>, toTag: string): void {
-    const dialog = this.ctx.dialogs.get(
-      dialogId(getHeader(request, "call-id") ?? "", toTag, getTag(request, "from") ?? ""),
-    );
+    const key = dialogKeyOfRequest(request);
+    const dialog = key === undefined ? undefined : this.ctx.dialogs.get(key);
     const handlers = this.ctx.handlers();
     // sip.md §3: any in-dialog request matching no dialog gets 481.
     if (dialog === undefined) this.answer(tx, 481);
     // §12.2.2: a CSeq lower than the last one seen is out of order → 500.
-    else if (!dialog.acceptRemoteSeq(getCSeq(request)?.seq ?? 0)) this.answer(tx, 500, "CSeq Out of Order");
+    else if (!dialog.acceptRemote(request)) this.answer(tx, 500, "CSeq Out of Order");
     else if (request.method === "INVITE") {
       const call = new IncomingCall(tx.id, request, tx.dest, toTag, this.ctx.incomingHost, dialog);
       this.ctx.incomingByTx.set(tx.id, call);

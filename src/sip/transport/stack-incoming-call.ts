@@ -8,7 +8,6 @@
 import type { TimerHandle, Timers } from "../../lib/clock.ts";
 import { Emitter } from "../../lib/emitter.ts";
 import type { Header, SipRequest, SipResponse } from "../message/index.ts";
-import { dialogFromRequest } from "../ua/dialog-ref.ts";
 import type { RequestOptions, ServerInvite, ServerInviteEvents } from "../ua/sip-service.ts";
 import {
   startUasInvite,
@@ -29,8 +28,10 @@ export interface IncomingCallHost {
   retransmit(response: SipResponse, source: Source): void;
   /** Our Contact URI for responses that create a dialog (§12.1.1: 101-299 to INVITE carry one). */
   contactFor(source: Source): string;
-  /** Registers the dialog our 2xx creates (or returns the existing one for a re-INVITE). */
-  openDialog(call: IncomingCall): SipDialog | undefined;
+  /** Monotonic milliseconds for the pure machine. */
+  now(): number;
+  /** Registers the dialog our 2xx creates (§12.1.1). */
+  openDialog(call: IncomingCall, response: SipResponse): SipDialog | undefined;
 }
 
 export class IncomingCall extends Emitter<ServerInviteEvents> implements ServerInvite {
@@ -72,8 +73,10 @@ export class IncomingCall extends Emitter<ServerInviteEvents> implements ServerI
   /** Sends 200 OK (retransmitted until ACK) and returns the dialog it creates. */
   accept(options: RequestOptions = {}): SipDialog | undefined {
     if (this.state.phase !== "proceeding") return this.dialogValue;
-    this.dialogValue ??= this.host.openDialog(this);
     this.step({ kind: "accept", ...this.withContact(options) });
+    const final = this.state.final;
+    if (this.dialogValue === undefined && final !== undefined)
+      this.dialogValue = this.host.openDialog(this, final);
     return this.dialogValue;
   }
 
@@ -95,13 +98,18 @@ export class IncomingCall extends Emitter<ServerInviteEvents> implements ServerI
   ack(ack: SipRequest): void {
     if (this.state.phase !== "accepted") return;
     this.step({ kind: "ack" });
-    this.emit("confirmed", ack);
+    if (this.phaseNow() === "confirmed") this.emit("confirmed", ack);
   }
 
   /** Stops timers (shutdown). */
   dispose(): void {
     for (const h of this.timerHandles.values()) this.host.timers.clearTimeout(h);
     this.timerHandles.clear();
+  }
+
+  /** The phase after a step (a method, so TypeScript does not keep an earlier narrowing). */
+  private phaseNow(): UasInviteState["phase"] {
+    return this.state.phase;
   }
 
   private withContact(options: RequestOptions): RequestOptions {
@@ -114,7 +122,7 @@ export class IncomingCall extends Emitter<ServerInviteEvents> implements ServerI
   }
 
   private step(input: UasInviteInput): void {
-    const s = uasInviteStep(this.state, input);
+    const s = uasInviteStep(this.state, input, this.host.now());
     this.state = s.state;
     this.perform(s.actions);
   }
@@ -138,23 +146,19 @@ export class IncomingCall extends Emitter<ServerInviteEvents> implements ServerI
           );
           break;
         }
-        case "cancel-timers":
-          this.dispose();
+        case "stop-timer": {
+          const h = this.timerHandles.get(a.timer);
+          if (h !== undefined) this.host.timers.clearTimeout(h);
+          this.timerHandles.delete(a.timer);
           break;
+        }
         case "cancelled":
           this.emit("cancelled", undefined);
           break;
         case "ack-timeout":
           this.emit("ack-timeout", undefined);
           break;
-        case "confirmed":
-          break;
       }
     }
   }
-}
-
-/** The UAS dialog facts for `call` (§12.1.1), with our first local CSeq. */
-export function uasDialogRef(call: IncomingCall, localSeq: number) {
-  return dialogFromRequest(call.request, call.toTag, localSeq);
 }

@@ -5,8 +5,8 @@
  * transaction and sends ACK/BYE for 2xx outside of one (§13.2.2.4, §17.1.1.3).
  */
 import { Emitter } from "../../lib/emitter.ts";
+import type { Dialog } from "../dialog/index.ts";
 import type { SipRequest, SipResponse } from "../message/index.ts";
-import type { DialogRef } from "../ua/dialog-ref.ts";
 import type { ClientInvite, ClientInviteEvents } from "../ua/sip-service.ts";
 import {
   startUacInvite,
@@ -27,7 +27,7 @@ export interface OutgoingCallHost {
   sendCancel(call: OutgoingCall, request: SipRequest): void;
   /** ACK or BYE inside the dialog, outside of the INVITE transaction. */
   sendInDialog(call: OutgoingCall, request: SipRequest): void;
-  openDialog(call: OutgoingCall, ref: DialogRef): SipDialog;
+  openDialog(call: OutgoingCall, ref: Dialog): SipDialog;
 }
 
 export class OutgoingCall extends Emitter<ClientInviteEvents> implements ClientInvite {

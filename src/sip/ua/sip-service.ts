@@ -4,8 +4,8 @@
  * fakes. Types only.
  */
 import type { DigestCredentials } from "../auth/index.ts";
+import type { Dialog } from "../dialog/index.ts";
 import type { Header, SipRequest, SipResponse } from "../message/index.ts";
-import type { DialogRef } from "./dialog-ref.ts";
 import type { RegisterConfig } from "./register-client.ts";
 
 export type TransportProtocol = "UDP" | "TCP" | "TLS";
@@ -46,7 +46,7 @@ type Unsubscribe = () => void;
 /** A confirmed dialog (RFC 3261 §12). */
 export interface SipDialogHandle {
   readonly id: string;
-  readonly facts: Readonly<DialogRef>;
+  readonly facts: Readonly<Dialog>;
   readonly peer: SipPeer;
   readonly isEnded: boolean;
   /** A non-INVITE request in the dialog (INFO, REFER, NOTIFY, OPTIONS…) → its final response. */

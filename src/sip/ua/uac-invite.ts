@@ -13,6 +13,7 @@
  */
 import type { Random } from "../../lib/random.ts";
 import type { DigestCredentials } from "../auth/index.ts";
+import { ackFor2xx, createInDialogRequest, createUacDialog, type Dialog } from "../dialog/index.ts";
 import {
   getCSeq,
   getNameAddr,
@@ -24,7 +25,7 @@ import {
   setHeader,
 } from "../message/index.ts";
 import { authenticatedRetry } from "./auth-retry.ts";
-import { ackFor2xx, cancelFor, type DialogRef, dialogFromResponse, inDialogRequest } from "./dialog-ref.ts";
+import { cancelFor } from "./cancel-request.ts";
 
 export const MAX_REDIRECTS = 3;
 
@@ -46,7 +47,7 @@ export interface UacInviteState {
   cancelSent: boolean;
   challenged: boolean;
   redirects: number;
-  dialog?: DialogRef;
+  dialog?: Dialog;
   ack?: SipRequest;
 }
 
@@ -64,7 +65,7 @@ export type UacInviteAction =
   | { kind: "send-ack"; request: SipRequest }
   | { kind: "send-bye"; request: SipRequest }
   | { kind: "provisional"; response: SipResponse }
-  | { kind: "answered"; response: SipResponse; dialog: DialogRef }
+  | { kind: "answered"; response: SipResponse; dialog: Dialog }
   | { kind: "failed"; status: number; reason: string; response?: SipResponse }
   | { kind: "cancelled" };
 
@@ -112,16 +113,17 @@ function onSuccess(state: UacInviteState, response: SipResponse): UacInviteStep 
     return { state, actions: [] };
   }
   if (finished(state.phase)) return { state, actions: [] };
-  const dialog = dialogFromResponse(state.invite, response);
-  if (dialog === undefined) {
+  const created = createUacDialog(state.invite, response);
+  if (!created.ok) {
     return {
       state: { ...state, phase: "failed" },
-      actions: [{ kind: "failed", status: 502, reason: "2xx without To tag", response }],
+      actions: [{ kind: "failed", status: 502, reason: created.error, response }],
     };
   }
-  const ack = ackFor2xx(dialog, state.invite);
+  const dialog = created.value;
+  const ack = ackFor2xx(dialog, state.invite, {});
   if (state.cancelRequested) {
-    const bye = inDialogRequest(dialog, "BYE");
+    const bye = createInDialogRequest(dialog, "BYE", { random: state.options.random });
     return {
       state: { ...state, phase: "terminated", dialog: bye.dialog, ack },
       actions: [

@@ -1,19 +1,22 @@
 /**
  * UAS side of one INVITE (RFC 3261 §13.3; sip.md §5-§6) as a pure machine: provisional
- * responses, the final answer, CANCEL, and the UAS core's 2xx retransmission until ACK
- * (§13.3.1.4: start at T1, double up to T2, give up after 64*T1 and report `ack-timeout`, after
- * which the call layer sends BYE per sip.md §5).
+ * responses, the final answer, CANCEL, and — once the 2xx is sent — the dialog layer's 2xx
+ * retransmission machine (§13.3.1.4: T1 doubling to T2 until ACK; after 64*T1 `ack-timeout`,
+ * and the call layer sends BYE per sip.md §5). A function of (state, input, now).
  *
- *   proceeding ─accept─▶ accepted (2xx re-sent at T1, 2T1 … T2) ─ACK─▶ confirmed
+ *   proceeding ─accept─▶ accepted (2xx re-sent until ACK) ─ACK─▶ confirmed
  *       │                    └─ 64*T1 without ACK ─▶ terminated (ack-timeout)
  *       ├─reject─▶ rejected (the transaction layer retransmits non-2xx and absorbs the ACK)
- *       └─CANCEL─▶ cancelled (487 to the INVITE, §9.2; the CANCEL's own 200 is the caller's)
+ *       └─CANCEL─▶ cancelled (487 to the INVITE, §9.2; the CANCEL's own 200 is the stack's)
  */
+import {
+  createUas2xxRetransmission,
+  stepUas2xxRetransmission,
+  type Uas2xxAction,
+  type Uas2xxState,
+  type Uas2xxTimer,
+} from "../dialog/index.ts";
 import { createResponse, type Header, type SipRequest, type SipResponse } from "../message/index.ts";
-
-/** RFC 3261 §17.1.1.1 defaults. */
-export const T1_MS = 500;
-export const T2_MS = 4000;
 
 export type UasInvitePhase =
   | "proceeding"
@@ -28,26 +31,31 @@ export interface UasInviteState {
   /** Our To tag for every response but 100 (§8.2.6.2, §12.1.1). */
   readonly toTag: string;
   phase: UasInvitePhase;
-  /** The 2xx being retransmitted while `accepted`. */
+  /** The final response sent, if any. */
   final?: SipResponse;
-  /** Next 2xx retransmission interval (§13.3.1.4: doubles up to T2). */
-  interval: number;
+  /** The 2xx retransmission machine while `accepted`. */
+  retransmission?: Uas2xxState;
+}
+
+export interface ResponseContent {
+  headers?: Header[];
+  body?: Uint8Array;
+  contentType?: string;
 }
 
 export type UasInviteInput =
-  | { kind: "provisional"; status: number; headers?: Header[]; body?: Uint8Array; contentType?: string }
-  | { kind: "accept"; headers?: Header[]; body?: Uint8Array; contentType?: string }
+  | ({ kind: "provisional"; status: number } & ResponseContent)
+  | ({ kind: "accept" } & ResponseContent)
   | { kind: "reject"; status: number; reason?: string; headers?: Header[] }
   | { kind: "cancel" }
   | { kind: "ack" }
-  | { kind: "timer"; timer: "retransmit-2xx" | "ack-timeout" };
+  | { kind: "timer"; timer: Uas2xxTimer };
 
 export type UasInviteAction =
-  /** Send on the INVITE's server transaction (1xx, non-2xx) or directly via the transport (2xx retransmissions). */
+  /** First responses go on the INVITE's server transaction; 2xx retransmissions straight to the transport. */
   | { kind: "respond"; response: SipResponse; retransmission: boolean }
-  | { kind: "start-timer"; timer: "retransmit-2xx" | "ack-timeout"; delayMs: number }
-  | { kind: "cancel-timers" }
-  | { kind: "confirmed" }
+  | { kind: "start-timer"; timer: Uas2xxTimer; delayMs: number }
+  | { kind: "stop-timer"; timer: Uas2xxTimer }
   | { kind: "cancelled" }
   | { kind: "ack-timeout" };
 
@@ -59,7 +67,7 @@ export interface UasInviteStep {
 /** A new UAS INVITE; answers `100 Trying` at once (sip.md §5). */
 export function startUasInvite(invite: SipRequest, toTag: string): UasInviteStep {
   return {
-    state: { invite, toTag, phase: "proceeding", interval: T1_MS },
+    state: { invite, toTag, phase: "proceeding" },
     actions: [{ kind: "respond", response: createResponse(invite, 100), retransmission: false }],
   };
 }
@@ -68,46 +76,47 @@ function respond(
   state: UasInviteState,
   status: number,
   reason: string | undefined,
-  input: {
-    headers?: Header[];
-    body?: Uint8Array;
-    contentType?: string;
-  },
+  c: ResponseContent,
 ): SipResponse {
   return createResponse(state.invite, status, reason, {
     toTag: state.toTag,
-    ...(input.headers !== undefined ? { headers: input.headers } : {}),
-    ...(input.body !== undefined ? { body: input.body } : {}),
-    ...(input.contentType !== undefined ? { contentType: input.contentType } : {}),
+    ...(c.headers !== undefined ? { headers: c.headers } : {}),
+    ...(c.body !== undefined ? { body: c.body } : {}),
+    ...(c.contentType !== undefined ? { contentType: c.contentType } : {}),
   });
 }
 
-export function uasInviteStep(state: UasInviteState, input: UasInviteInput): UasInviteStep {
+/** Maps the dialog layer's 2xx machine actions; its first send is the original 2xx. */
+function mapRetransmission(actions: Uas2xxAction[], first: boolean): UasInviteAction[] {
+  return actions.map((a): UasInviteAction => {
+    switch (a.type) {
+      case "send":
+        return { kind: "respond", response: a.response, retransmission: !first };
+      case "start-timer":
+        return { kind: "start-timer", timer: a.timer, delayMs: a.ms };
+      case "stop-timer":
+        return { kind: "stop-timer", timer: a.timer };
+      case "ack-timeout":
+        return { kind: "ack-timeout" };
+    }
+  });
+}
+
+export function uasInviteStep(state: UasInviteState, input: UasInviteInput, now: number): UasInviteStep {
   const none: UasInviteStep = { state, actions: [] };
   switch (input.kind) {
     case "provisional": {
       if (state.phase !== "proceeding" || input.status <= 100 || input.status > 199) return none;
-      return {
-        state,
-        actions: [
-          {
-            kind: "respond",
-            response: respond(state, input.status, undefined, input),
-            retransmission: false,
-          },
-        ],
-      };
+      const response = respond(state, input.status, undefined, input);
+      return { state, actions: [{ kind: "respond", response, retransmission: false }] };
     }
     case "accept": {
       if (state.phase !== "proceeding") return none;
       const final = respond(state, 200, undefined, input);
+      const r = createUas2xxRetransmission(final, {}, now);
       return {
-        state: { ...state, phase: "accepted", final, interval: T1_MS },
-        actions: [
-          { kind: "respond", response: final, retransmission: false },
-          { kind: "start-timer", timer: "retransmit-2xx", delayMs: T1_MS },
-          { kind: "start-timer", timer: "ack-timeout", delayMs: 64 * T1_MS },
-        ],
+        state: { ...state, phase: "accepted", final, retransmission: r.state },
+        actions: mapRetransmission(r.actions, true),
       };
     }
     case "reject": {
@@ -127,28 +136,19 @@ export function uasInviteStep(state: UasInviteState, input: UasInviteInput): Uas
         actions: [{ kind: "respond", response, retransmission: false }, { kind: "cancelled" }],
       };
     }
-    case "ack": {
-      if (state.phase !== "accepted") return none;
-      return {
-        state: { ...state, phase: "confirmed" },
-        actions: [{ kind: "cancel-timers" }, { kind: "confirmed" }],
-      };
-    }
+    case "ack":
     case "timer": {
-      if (state.phase !== "accepted" || state.final === undefined) return none;
-      if (input.timer === "ack-timeout") {
-        return {
-          state: { ...state, phase: "terminated" },
-          actions: [{ kind: "cancel-timers" }, { kind: "ack-timeout" }],
-        };
-      }
-      const interval = Math.min(state.interval * 2, T2_MS);
+      if (state.phase !== "accepted" || state.retransmission === undefined) return none;
+      const r = stepUas2xxRetransmission(
+        state.retransmission,
+        input.kind === "ack" ? { type: "ack" } : { type: "timer", timer: input.timer },
+        now,
+      );
+      const phase =
+        r.state.name === "acked" ? "confirmed" : r.state.name === "timed-out" ? "terminated" : "accepted";
       return {
-        state: { ...state, interval },
-        actions: [
-          { kind: "respond", response: state.final, retransmission: true },
-          { kind: "start-timer", timer: "retransmit-2xx", delayMs: interval },
-        ],
+        state: { ...state, phase, retransmission: r.state },
+        actions: mapRetransmission(r.actions, false),
       };
     }
   }
