@@ -88,18 +88,16 @@ function respond(
 
 /** Maps the dialog layer's 2xx machine actions; its first send is the original 2xx. */
 function mapRetransmission(actions: Uas2xxAction[], first: boolean): UasInviteAction[] {
-  return actions.map((a): UasInviteAction => {
-    switch (a.type) {
-      case "send":
-        return { kind: "respond", response: a.response, retransmission: !first };
-      case "start-timer":
-        return { kind: "start-timer", timer: a.timer, delayMs: a.ms };
-      case "stop-timer":
-        return { kind: "stop-timer", timer: a.timer };
-      case "ack-timeout":
-        return { kind: "ack-timeout" };
-    }
-  });
+  return actions.map(mapOne(first));
+}
+
+function mapOne(first: boolean): (a: Uas2xxAction) => UasInviteAction {
+  return (a) => {
+    if (a.type === "send") return { kind: "respond", response: a.response, retransmission: !first };
+    if (a.type === "start-timer") return { kind: "start-timer", timer: a.timer, delayMs: a.ms };
+    if (a.type === "stop-timer") return { kind: "stop-timer", timer: a.timer };
+    return { kind: "ack-timeout" };
+  };
 }
 
 export function uasInviteStep(state: UasInviteState, input: UasInviteInput, now: number): UasInviteStep {
