@@ -11,21 +11,26 @@ const MAX_DECODED_BYTES = 3 * 1024 * 1024 + 3;
 export class PayloadDecoder {
   private scratch = new Uint8Array(1024);
 
+  /** The buffer `decode` writes into; valid up to the returned length until the next call. */
+  get bytes(): Uint8Array {
+    return this.scratch;
+  }
+
   /**
-   * The decoded bytes as a view valid until the next call, or undefined for invalid base64
-   * (§8 "invalid base64": the message is ignored).
+   * Decodes into `bytes` and returns the byte count, or -1 for invalid base64 (§8 "invalid
+   * base64": the message is ignored). No view is created, so nothing is allocated per message.
    */
-  decode(base64: string): Uint8Array | undefined {
+  decode(base64: string): number {
     const need = Math.ceil((base64.length * 3) / 4) + 3;
-    if (need > MAX_DECODED_BYTES) return undefined;
-    if (need > this.scratch.length)
+    if (need > MAX_DECODED_BYTES) return -1;
+    if (need > this.scratch.length) {
       this.scratch = new Uint8Array(Math.min(MAX_DECODED_BYTES, Math.max(need, this.scratch.length * 2)));
+    }
     try {
       const r = this.scratch.setFromBase64(base64);
-      if (r.read !== base64.length) return undefined;
-      return this.scratch.subarray(0, r.written);
+      return r.read === base64.length ? r.written : -1;
     } catch {
-      return undefined;
+      return -1;
     }
   }
 }

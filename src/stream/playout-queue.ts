@@ -73,11 +73,11 @@ export class PlayoutQueue {
   appendMulaw(bytes: Uint8Array, offset: number, count: number): number {
     const n = this.reserve(count);
     const ring = this.ring;
-    let w = (this.head + this.length) % ring.length;
-    for (let i = 0; i < n; i++) {
-      ring[w] = ULAW_DECODE[bytes[offset + i]!]!;
-      if (++w === ring.length) w = 0;
-    }
+    const w = this.writeIndex();
+    // Two contiguous runs (to the ring's end, then from its start): no wrap test per sample.
+    const first = Math.min(n, ring.length - w);
+    for (let i = 0; i < first; i++) ring[w + i] = ULAW_DECODE[bytes[offset + i]!]!;
+    for (let i = first; i < n; i++) ring[i - first] = ULAW_DECODE[bytes[offset + i]!]!;
     return this.commit(n);
   }
 
@@ -85,10 +85,10 @@ export class PlayoutQueue {
   appendL16(bytes: Uint8Array, offset: number, count: number): number {
     const n = this.reserve(count >> 1);
     const ring = this.ring;
-    let w = (this.head + this.length) % ring.length;
+    const w = this.writeIndex();
+    const first = Math.min(n, ring.length - w);
     for (let i = 0, p = offset; i < n; i++, p += 2) {
-      ring[w] = ((bytes[p]! | (bytes[p + 1]! << 8)) << 16) >> 16;
-      if (++w === ring.length) w = 0;
+      ring[i < first ? w + i : i - first] = ((bytes[p]! | (bytes[p + 1]! << 8)) << 16) >> 16;
     }
     return this.commit(n);
   }
@@ -128,22 +128,26 @@ export class PlayoutQueue {
    */
   pull(out: Int16Array): boolean {
     if (this.pauses !== 0 || this.length === 0) return false;
-    const n = Math.min(FRAME_SAMPLES, this.length, out.length);
     const ring = this.ring;
-    if (this.muted) {
-      this.head = (this.head + n) % ring.length;
-    } else {
-      for (let i = 0; i < n; i++) {
-        out[i] = ring[this.head]!;
-        if (++this.head === ring.length) this.head = 0;
-      }
-      out.fill(0, n);
+    const n = Math.min(FRAME_SAMPLES, this.length, out.length);
+    const h = this.head;
+    if (!this.muted) {
+      const first = Math.min(n, ring.length - h);
+      for (let i = 0; i < first; i++) out[i] = ring[h + i]!;
+      for (let i = first; i < n; i++) out[i] = ring[i - first]!;
+      if (n < out.length) out.fill(0, n);
     }
+    this.head = h + n >= ring.length ? h + n - ring.length : h + n;
     this.length -= n;
     this.taken += n;
     if (this.length === 0) this.head = 0;
-    this.fireMarks();
+    if (this.markHead < this.markNames.length) this.fireMarks();
     return !this.muted;
+  }
+
+  private writeIndex(): number {
+    const at = this.head + this.length;
+    return at >= this.ring.length ? at - this.ring.length : at;
   }
 
   /** Makes room for up to `want` samples, growing the ring; returns how many fit the bound. */

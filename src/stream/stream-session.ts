@@ -224,15 +224,16 @@ export class StreamSession implements StreamCallListener, PlayoutQueueEvents {
 
   /** §4 `media`: base64 decoded per `stream.encoding`; §8 rejects bad or empty payloads. */
   private appendPayload(payload: string): void {
-    const bytes = this.deps.decoder.decode(payload);
-    if (bytes === undefined) this.ignore("invalid base64 payload");
-    else if (bytes.length === 0) this.ignore("empty payload");
+    const decoder = this.deps.decoder;
+    const n = decoder.decode(payload);
+    if (n < 0) this.ignore("invalid base64 payload");
+    else if (n === 0) this.ignore("empty payload");
     else if (this.deps.encoding === "audio/x-mulaw") {
-      this.queue.appendMulaw(bytes, 0, bytes.length);
+      this.queue.appendMulaw(decoder.bytes, 0, n);
       this.deps.metrics.framesReceived.inc();
-    } else if ((bytes.length & 1) !== 0) this.ignore("odd payload length in L16");
+    } else if ((n & 1) !== 0) this.ignore("odd payload length in L16");
     else {
-      this.queue.appendL16(bytes, 0, bytes.length);
+      this.queue.appendL16(decoder.bytes, 0, n);
       this.deps.metrics.framesReceived.inc();
     }
   }
