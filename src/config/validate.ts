@@ -69,7 +69,9 @@ function trunk(c: Collector, prefix: string, name: string, s: RawSip): TrunkConf
 function ipValue(c: Collector, path: string, v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   if (parseIp(v) === undefined) c.bad(path, `"${v}" is not an IP address`);
-  return v;
+  // parseIp accepts "[v6]" and surrounding blanks; keep the bare literal, because it becomes a
+  // socket address and an SDP c= address, and SIP URIs add their own brackets.
+  return v.trim().replace(/^\[(.*)\]$/, "$1");
 }
 
 function peer(c: Collector, p: RawPeer, i: number): PeerConfig {

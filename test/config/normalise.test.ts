@@ -148,6 +148,20 @@ describe("server and peers", () => {
     }
   });
 
+  test("peer host and rtp addresses are kept as bare IP literals, without brackets or blanks", () => {
+    const yaml = `${BASE}server:
+  listen: "[::]:5080"
+  rtp_address: "[2001:db8::5]"
+  peers:
+    - { name: v6, host: "[2001:db8::7]", rtp_address: " 192.0.2.10 " }
+`;
+    for (const c of configs("bare-ip", yaml)) {
+      expect(c.server?.rtpAddress).toBe("2001:db8::5");
+      expect(c.server?.peers[0]?.host).toBe("2001:db8::7");
+      expect(c.server?.peers[0]?.rtpAddress).toBe("192.0.2.10");
+    }
+  });
+
   test("codec names are case-insensitive aliases, de-duplicated in first-seen order", () => {
     const yaml = `${BASE}server:
   listen: "127.0.0.1:5080"
