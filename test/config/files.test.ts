@@ -79,6 +79,13 @@ describe("config file format and reading", () => {
     expect(errors[0]).toStartWith(`config error: ${path}: invalid YAML: Map keys must be unique`);
   });
 
+  test("rejects a YAML section header left with only comments under it (null, not a table)", () => {
+    const path = file("null-section.yaml", `${VALID_YAML}sip:\n  # username: "1001"\n`);
+    expect(errorsOf(loadConfig({ path, env: {} }))).toEqual([
+      "config error: sip: must be a table/object (got null)",
+    ]);
+  });
+
   test("rejects a YAML file whose top level is a list", () => {
     const path = file("list.yaml", "- listen\n- webhook\n");
     expect(errorsOf(loadConfig({ path, env: {} }))).toEqual([
