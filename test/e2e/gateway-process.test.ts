@@ -122,3 +122,48 @@ describe("gateway process", () => {
     expect(p.log()).toBe('config error: webhook.url: "ftp://x" is not an absolute http:// or https:// URL\n');
   });
 });
+
+describe("gateway process with TLS", () => {
+  test("serves /health over HTTPS only when tls.cert and tls.key are set", async () => {
+    const dir = makeTempDir("tls");
+    const gen = Bun.spawnSync(
+      ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"].concat([
+        "-subj",
+        "/CN=localhost",
+        "-days",
+        "1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ]),
+    );
+    expect(gen.exitCode).toBe(0);
+    const [port] = await freePorts(1);
+    const tlsToml = `${toml(port!)}\n[tls]\ncert = "${join(dir, "cert.pem")}"\nkey = "${join(dir, "key.pem")}"\n`;
+    const configPath = join(dir, "config.toml");
+    await Bun.write(configPath, tlsToml);
+    const p = spawnPeer({
+      name: "xb-tls",
+      cmd: [process.execPath, "run", join(REPO, "src/main.ts"), "--config", configPath],
+      dir,
+    });
+    cleanups.push(() => p.stop());
+    const url = `https://127.0.0.1:${port}/health`;
+    let status = 0;
+    for (let i = 0; i < 100 && status === 0; i++) {
+      try {
+        status = (await fetch(url, { tls: { rejectUnauthorized: false } })).status;
+      } catch {
+        await Bun.sleep(20);
+      }
+    }
+    expect(status).toBe(200);
+    // Plain HTTP on the same port is not served (spec/config.md: HTTPS and WSS only).
+    const plain = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.status,
+      () => "refused",
+    );
+    expect(plain).not.toBe(200);
+  });
+});
