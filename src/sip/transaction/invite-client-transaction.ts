@@ -20,25 +20,25 @@ import { ackForNon2xx } from "./ack-for-non-2xx.ts";
 import {
   isProvisional,
   isSuccess,
+  type MachineBase,
   type MachineOptions,
+  machineBase,
+  retransmit,
   type Step,
+  startClient,
   startTimer,
   stopTimer,
-  type TimerConfig,
   type TimerInput,
   type TransactionAction,
   type TransportErrorInput,
-  timerConfig,
+  terminate,
+  unchanged,
 } from "./types.ts";
 
 export type InviteClientStateName = "calling" | "proceeding" | "completed" | "accepted" | "terminated";
 
-export interface InviteClientState {
+export interface InviteClientState extends MachineBase {
   name: InviteClientStateName;
-  /** The INVITE as sent (retransmitted verbatim by Timer A). */
-  request: SipRequest;
-  reliable: boolean;
-  config: TimerConfig;
   /** Current Timer A interval: T1, then doubled at each firing (§17.1.1.2). */
   intervalA: number;
   /** The ACK sent for the non-2xx final, resent for each retransmission of it (§17.1.1.2). */
@@ -56,18 +56,11 @@ export function createInviteClient(
   opts: MachineOptions,
   now: number,
 ): Step<InviteClientState> {
-  const config = timerConfig(opts.timers);
-  const state: InviteClientState = {
-    name: "calling",
-    request,
-    reliable: opts.reliable,
-    config,
-    intervalA: config.T1,
+  const base = machineBase(request, opts);
+  return {
+    state: { ...base, name: "calling", intervalA: base.config.T1 },
+    actions: startClient(base, "A", "B", now),
   };
-  const actions: TransactionAction[] = [{ type: "send", message: request }];
-  if (!opts.reliable) actions.push(startTimer("A", config.T1, now));
-  actions.push(startTimer("B", 64 * config.T1, now));
-  return { state, actions };
 }
 
 export function stepInviteClient(
@@ -131,14 +124,14 @@ function onResponse(state: InviteClientState, response: SipResponse, now: number
       if (status >= 300 && state.ack !== undefined) {
         return { state, actions: [{ type: "send", message: state.ack }] };
       }
-      return { state, actions: [] };
+      return unchanged(state);
     case "accepted":
       // RFC 6026 §8.4: further 2xx go to the TU; anything else is discarded.
       return isSuccess(status)
         ? { state, actions: [{ type: "response-to-tu", response }] }
-        : { state, actions: [] };
+        : unchanged(state);
     case "terminated":
-      return { state, actions: [] };
+      return unchanged(state);
   }
 }
 
@@ -146,27 +139,21 @@ function onTimer(state: InviteClientState, timer: TimerInput["timer"], now: numb
   if (timer === "A" && state.name === "calling") {
     // §17.1.1.2: retransmit and double A (no T2 cap for INVITE); B bounds the total.
     const intervalA = state.intervalA * 2;
-    return {
-      state: { ...state, intervalA },
-      actions: [{ type: "send", message: state.request }, startTimer("A", intervalA, now)],
-    };
+    return { state: { ...state, intervalA }, actions: retransmit(state.request, "A", intervalA, now) };
   }
   if (timer === "B" && state.name === "calling") {
+    // §17.1.1.2: Timer B fires in Calling: the TU is told of the timeout (408 for the UAC core).
     return terminate(state, [stopTimer("A"), { type: "timeout", timer: "B" }]);
   }
   if ((timer === "D" && state.name === "completed") || (timer === "M" && state.name === "accepted")) {
     return terminate(state, []);
   }
-  return { state, actions: [] };
+  return unchanged(state);
 }
 
 function onTransportError(state: InviteClientState): Step<InviteClientState> {
   // §17.1.4: a transport failure while sending the INVITE or the ACK ends the transaction.
   // RFC 6026 §8.4: in Accepted the transaction sends nothing, so there is nothing to fail.
-  if (state.name === "terminated" || state.name === "accepted") return { state, actions: [] };
+  if (state.name === "terminated" || state.name === "accepted") return unchanged(state);
   return terminate(state, [{ type: "transport-error" }]);
-}
-
-function terminate(state: InviteClientState, before: TransactionAction[]): Step<InviteClientState> {
-  return { state: { ...state, name: "terminated" }, actions: [...before, { type: "terminated" }] };
 }

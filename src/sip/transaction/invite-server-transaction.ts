@@ -18,24 +18,24 @@ import { createResponse, type SipRequest, type SipResponse } from "../message/in
 import {
   isProvisional,
   isSuccess,
+  type MachineBase,
   type MachineOptions,
+  machineBase,
+  retransmit,
   type Step,
   startTimer,
   stopTimer,
-  type TimerConfig,
   type TimerInput,
   type TransactionAction,
   type TransportErrorInput,
-  timerConfig,
+  terminate,
+  unchanged,
 } from "./types.ts";
 
 export type InviteServerStateName = "proceeding" | "completed" | "confirmed" | "accepted" | "terminated";
 
-export interface InviteServerState {
+export interface InviteServerState extends MachineBase {
   name: InviteServerStateName;
-  request: SipRequest;
-  reliable: boolean;
-  config: TimerConfig;
   /** The most recent response sent, resent on request retransmissions (§17.2.1). */
   lastResponse?: SipResponse;
   /** Current Timer G interval (§17.2.1). */
@@ -59,14 +59,8 @@ export interface InviteServerOptions extends MachineOptions {
 }
 
 export function createInviteServer(request: SipRequest, opts: InviteServerOptions): Step<InviteServerState> {
-  const config = timerConfig(opts.timers);
-  const state: InviteServerState = {
-    name: "proceeding",
-    request,
-    reliable: opts.reliable,
-    config,
-    intervalG: config.T1,
-  };
+  const base = machineBase(request, opts);
+  const state: InviteServerState = { ...base, name: "proceeding", intervalG: base.config.T1 };
   const actions: TransactionAction[] = [];
   if (opts.sendTrying !== false) {
     const trying = createResponse(request, 100);
@@ -94,7 +88,7 @@ export function stepInviteServer(
       if (state.name === "proceeding" || state.name === "completed") {
         return terminate(state, [stopTimer("G"), stopTimer("H"), { type: "transport-error" }]);
       }
-      return { state, actions: [] };
+      return unchanged(state);
   }
 }
 
@@ -107,7 +101,7 @@ function onRequest(state: InviteServerState, request: SipRequest, now: number): 
         // §17.2.1: a retransmitted INVITE gets the most recent response again.
         return { state, actions: state.lastResponse ? [{ type: "send", message: state.lastResponse }] : [] };
       }
-      if (state.name === "proceeding") return { state, actions: [] };
+      if (state.name === "proceeding") return unchanged(state);
       // §17.2.1: ACK → Confirmed; Timer G stops; Timer I = T4 unreliable, 0 reliable.
       if (state.reliable) return terminate(state, [stopTimer("G"), stopTimer("H")]);
       return {
@@ -119,7 +113,7 @@ function onRequest(state: InviteServerState, request: SipRequest, now: number): 
       return { state, actions: isAck ? [{ type: "request-to-tu", request }] : [] };
     case "confirmed":
     case "terminated":
-      return { state, actions: [] };
+      return unchanged(state);
   }
 }
 
@@ -127,9 +121,9 @@ function onRespond(state: InviteServerState, response: SipResponse, now: number)
   const send: TransactionAction = { type: "send", message: response };
   if (state.name === "accepted") {
     // RFC 6026 §8.7: the TU retransmits its 2xx through the transaction until it sees the ACK.
-    return isSuccess(response.status) ? { state, actions: [send] } : { state, actions: [] };
+    return isSuccess(response.status) ? { state, actions: [send] } : unchanged(state);
   }
-  if (state.name !== "proceeding") return { state, actions: [] };
+  if (state.name !== "proceeding") return unchanged(state);
   if (isProvisional(response.status)) {
     return { state: { ...state, lastResponse: response }, actions: [send] };
   }
@@ -154,10 +148,7 @@ function onTimer(state: InviteServerState, timer: TimerInput["timer"], now: numb
   if (timer === "G" && state.name === "completed" && state.lastResponse !== undefined) {
     // §17.2.1: retransmit, G = min(2G, T2).
     const intervalG = Math.min(2 * state.intervalG, state.config.T2);
-    return {
-      state: { ...state, intervalG },
-      actions: [{ type: "send", message: state.lastResponse }, startTimer("G", intervalG, now)],
-    };
+    return { state: { ...state, intervalG }, actions: retransmit(state.lastResponse, "G", intervalG, now) };
   }
   if (timer === "H" && state.name === "completed") {
     // §17.2.1: the ACK never came; the TU is told (it treats it as a transaction failure).
@@ -166,9 +157,5 @@ function onTimer(state: InviteServerState, timer: TimerInput["timer"], now: numb
   if ((timer === "I" && state.name === "confirmed") || (timer === "L" && state.name === "accepted")) {
     return terminate(state, []);
   }
-  return { state, actions: [] };
-}
-
-function terminate(state: InviteServerState, before: TransactionAction[]): Step<InviteServerState> {
-  return { state: { ...state, name: "terminated" }, actions: [...before, { type: "terminated" }] };
+  return unchanged(state);
 }

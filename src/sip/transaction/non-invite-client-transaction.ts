@@ -15,24 +15,25 @@
 import type { SipRequest, SipResponse } from "../message/index.ts";
 import {
   isProvisional,
+  type MachineBase,
   type MachineOptions,
+  machineBase,
+  retransmit,
   type Step,
+  startClient,
   startTimer,
   stopTimer,
-  type TimerConfig,
   type TimerInput,
   type TransactionAction,
   type TransportErrorInput,
-  timerConfig,
+  terminate,
+  unchanged,
 } from "./types.ts";
 
 export type NonInviteClientStateName = "trying" | "proceeding" | "completed" | "terminated";
 
-export interface NonInviteClientState {
+export interface NonInviteClientState extends MachineBase {
   name: NonInviteClientStateName;
-  request: SipRequest;
-  reliable: boolean;
-  config: TimerConfig;
   /** Current Timer E interval (§17.1.2.2). */
   intervalE: number;
 }
@@ -48,18 +49,11 @@ export function createNonInviteClient(
   opts: MachineOptions,
   now: number,
 ): Step<NonInviteClientState> {
-  const config = timerConfig(opts.timers);
-  const state: NonInviteClientState = {
-    name: "trying",
-    request,
-    reliable: opts.reliable,
-    config,
-    intervalE: config.T1,
+  const base = machineBase(request, opts);
+  return {
+    state: { ...base, name: "trying", intervalE: base.config.T1 },
+    actions: startClient(base, "E", "F", now),
   };
-  const actions: TransactionAction[] = [{ type: "send", message: request }];
-  if (!opts.reliable) actions.push(startTimer("E", config.T1, now));
-  actions.push(startTimer("F", 64 * config.T1, now));
-  return { state, actions };
 }
 
 export function stepNonInviteClient(
@@ -77,7 +71,7 @@ export function stepNonInviteClient(
         // §17.1.4: the TU is told and the transaction ends.
         return terminate(state, [stopTimer("E"), stopTimer("F"), { type: "transport-error" }]);
       }
-      return { state, actions: [] };
+      return unchanged(state);
   }
 }
 
@@ -88,7 +82,7 @@ function onResponse(
 ): Step<NonInviteClientState> {
   if (state.name !== "trying" && state.name !== "proceeding") {
     // §17.1.2.2: Completed buffers (absorbs) response retransmissions.
-    return { state, actions: [] };
+    return unchanged(state);
   }
   if (isProvisional(response.status)) {
     return { state: { ...state, name: "proceeding" }, actions: [{ type: "response-to-tu", response }] };
@@ -109,18 +103,12 @@ function onTimer(
     // §17.1.2.2: in Trying E doubles up to T2; in Proceeding it is reset to T2.
     const intervalE =
       state.name === "trying" ? Math.min(2 * state.intervalE, state.config.T2) : state.config.T2;
-    return {
-      state: { ...state, intervalE },
-      actions: [{ type: "send", message: state.request }, startTimer("E", intervalE, now)],
-    };
+    return { state: { ...state, intervalE }, actions: retransmit(state.request, "E", intervalE, now) };
   }
   if (timer === "F" && (state.name === "trying" || state.name === "proceeding")) {
+    // §17.1.2.2: Timer F fires in Trying or Proceeding: the TU is told of the timeout.
     return terminate(state, [stopTimer("E"), { type: "timeout", timer: "F" }]);
   }
   if (timer === "K" && state.name === "completed") return terminate(state, []);
-  return { state, actions: [] };
-}
-
-function terminate(state: NonInviteClientState, before: TransactionAction[]): Step<NonInviteClientState> {
-  return { state: { ...state, name: "terminated" }, actions: [...before, { type: "terminated" }] };
+  return unchanged(state);
 }

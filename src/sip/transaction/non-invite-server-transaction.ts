@@ -17,23 +17,22 @@
 import type { SipRequest, SipResponse } from "../message/index.ts";
 import {
   isProvisional,
+  type MachineBase,
   type MachineOptions,
+  machineBase,
   type Step,
   startTimer,
-  type TimerConfig,
   type TimerInput,
   type TransactionAction,
   type TransportErrorInput,
-  timerConfig,
+  terminate,
+  unchanged,
 } from "./types.ts";
 
 export type NonInviteServerStateName = "trying" | "proceeding" | "completed" | "terminated";
 
-export interface NonInviteServerState {
+export interface NonInviteServerState extends MachineBase {
   name: NonInviteServerStateName;
-  request: SipRequest;
-  reliable: boolean;
-  config: TimerConfig;
   lastResponse?: SipResponse;
 }
 
@@ -46,7 +45,7 @@ export type NonInviteServerInput =
 
 export function createNonInviteServer(request: SipRequest, opts: MachineOptions): Step<NonInviteServerState> {
   return {
-    state: { name: "trying", request, reliable: opts.reliable, config: timerConfig(opts.timers) },
+    state: { ...machineBase(request, opts), name: "trying" },
     actions: [{ type: "request-to-tu", request }],
   };
 }
@@ -62,15 +61,15 @@ export function stepNonInviteServer(
       if ((state.name === "proceeding" || state.name === "completed") && state.lastResponse) {
         return { state, actions: [{ type: "send", message: state.lastResponse }] };
       }
-      return { state, actions: [] };
+      return unchanged(state);
     case "respond":
       return onRespond(state, input.response, now);
     case "timer":
       if (input.timer === "J" && state.name === "completed") return terminate(state, []);
-      return { state, actions: [] };
+      return unchanged(state);
     case "transport-error":
       // §17.2.4: the TU is informed and the transaction ends.
-      if (state.name === "terminated") return { state, actions: [] };
+      if (state.name === "terminated") return unchanged(state);
       return terminate(state, [{ type: "transport-error" }]);
   }
 }
@@ -80,7 +79,7 @@ function onRespond(
   response: SipResponse,
   now: number,
 ): Step<NonInviteServerState> {
-  if (state.name !== "trying" && state.name !== "proceeding") return { state, actions: [] };
+  if (state.name !== "trying" && state.name !== "proceeding") return unchanged(state);
   const send: TransactionAction = { type: "send", message: response };
   if (isProvisional(response.status)) {
     return { state: { ...state, name: "proceeding", lastResponse: response }, actions: [send] };
@@ -91,8 +90,4 @@ function onRespond(
     state: { ...state, name: "completed", lastResponse: response },
     actions: [send, startTimer("J", 64 * state.config.T1, now)],
   };
-}
-
-function terminate(state: NonInviteServerState, before: TransactionAction[]): Step<NonInviteServerState> {
-  return { state: { ...state, name: "terminated" }, actions: [...before, { type: "terminated" }] };
 }

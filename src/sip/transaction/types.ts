@@ -76,3 +76,52 @@ export function startTimer(timer: TimerName, ms: number, now: number): Transacti
 export function stopTimer(timer: TimerName): TransactionAction {
   return { type: "stop-timer", timer };
 }
+
+/** What every machine keeps besides its state name and its own retransmission interval. */
+export interface MachineBase {
+  /** The request the transaction was created for: sent by a client (and resent verbatim by Timer A/E), received by a server. */
+  request: SipRequest;
+  reliable: boolean;
+  config: TimerConfig;
+}
+
+export function machineBase(request: SipRequest, opts: MachineOptions): MachineBase {
+  return { request, reliable: opts.reliable, config: timerConfig(opts.timers) };
+}
+
+/**
+ * §17.1.1.2 (INVITE: A, B) and §17.1.2.2 (non-INVITE: E, F): a client transaction sends its
+ * request at once, starts the retransmission timer at T1 only on unreliable transports, and the
+ * timeout timer at 64·T1 always.
+ */
+export function startClient(
+  base: MachineBase,
+  retransmit: "A" | "E",
+  timeout: "B" | "F",
+  now: number,
+): TransactionAction[] {
+  const actions: TransactionAction[] = [{ type: "send", message: base.request }];
+  if (!base.reliable) actions.push(startTimer(retransmit, base.config.T1, now));
+  actions.push(startTimer(timeout, 64 * base.config.T1, now));
+  return actions;
+}
+
+/** Resends `message` and restarts `timer` with the next interval (Timers A, E and G). */
+export function retransmit(
+  message: SipMessage,
+  timer: "A" | "E" | "G",
+  ms: number,
+  now: number,
+): TransactionAction[] {
+  return [{ type: "send", message }, startTimer(timer, ms, now)];
+}
+
+/** The input does not apply in this state (or is absorbed): nothing changes, nothing is sent. */
+export function unchanged<S>(state: S): Step<S> {
+  return { state, actions: [] };
+}
+
+/** Moves to Terminated after `before`; the final `terminated` action tells the caller to forget the machine. */
+export function terminate<S extends { name: string }>(state: S, before: TransactionAction[]): Step<S> {
+  return { state: { ...state, name: "terminated" }, actions: [...before, { type: "terminated" }] };
+}
