@@ -3,7 +3,7 @@
  * samples with marks, pulled one 160-sample frame per shared 20 ms media tick.
  *
  * - Bound 600 s of audio; samples beyond it are dropped (newest dropped, §6 "Queue") and
- *   `onOverflow` is called once per queue.
+ *   `onOverflow` is called once per queue. Pending marks are bounded too (65 536).
  * - A mark sits at the sample count queued before it; it fires on the pull that sends that
  *   sample (§6 "Marks"), at once if nothing is queued, always in arrival order.
  * - `clear` drops every queued sample and fires every pending mark (§6 "Clear").
@@ -29,8 +29,8 @@ export const PAUSE_PLAY_ACTIVE = 4;
 export interface PlayoutQueueEvents {
   /** A mark's audio has been sent (or cleared); `name` byte-for-byte as received. */
   onMark(name: string): void;
-  /** Audio was dropped at the 600 s bound; called once per queue. */
-  onOverflow(): void;
+  /** Audio (600 s) or marks hit their bound and were dropped; called once per kind and queue. */
+  onOverflow(what: "audio" | "marks"): void;
 }
 
 export class PlayoutQueue {
@@ -44,6 +44,7 @@ export class PlayoutQueue {
   private readonly markAt: number[] = [];
   private markHead = 0;
   private overflowed = false;
+  private marksOverflowed = false;
   private pauses = 0;
   private muted = false;
 
@@ -99,7 +100,13 @@ export class PlayoutQueue {
       this.events.onMark(name);
       return;
     }
-    if (this.pendingMarks >= MAX_PENDING_MARKS) return;
+    if (this.pendingMarks >= MAX_PENDING_MARKS) {
+      if (!this.marksOverflowed) {
+        this.marksOverflowed = true;
+        this.events.onOverflow("marks");
+      }
+      return;
+    }
     this.markNames.push(name);
     this.markAt.push(this.written);
   }
@@ -155,7 +162,7 @@ export class PlayoutQueue {
     let n = Math.min(want, this.maxSamples - this.length);
     if (n < want && !this.overflowed) {
       this.overflowed = true;
-      this.events.onOverflow();
+      this.events.onOverflow("audio");
     }
     if (n < 0) n = 0;
     const need = this.length + n;
@@ -189,9 +196,17 @@ export class PlayoutQueue {
       this.markHead++;
       this.events.onMark(name);
     }
-    if (this.markHead === this.markNames.length && this.markHead > 0) {
-      this.markNames.length = 0;
-      this.markAt.length = 0;
+    if (this.markHead === this.markNames.length) {
+      if (this.markHead > 0) {
+        this.markNames.length = 0;
+        this.markAt.length = 0;
+        this.markHead = 0;
+      }
+    } else if (this.markHead >= 1024 && this.markHead * 2 >= this.markNames.length) {
+      // A client that always keeps a mark pending never empties the list: drop the fired
+      // prefix now and then so the arrays stay bounded by the pending marks.
+      this.markNames.splice(0, this.markHead);
+      this.markAt.splice(0, this.markHead);
       this.markHead = 0;
     }
   }

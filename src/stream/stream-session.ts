@@ -13,6 +13,7 @@ import { InboundBacklog } from "./inbound-backlog.ts";
 import { decodeNativeFrame, NATIVE_HEADER_BYTES } from "./native-frame.ts";
 import type { PayloadDecoder } from "./payload-decoder.ts";
 import {
+  MAX_PENDING_MARKS,
   PAUSE_NOT_ANSWERED,
   PAUSE_PLAY_ACTIVE,
   PAUSE_REMOTE_HOLD,
@@ -176,8 +177,10 @@ export class StreamSession implements StreamCallListener, PlayoutQueueEvents {
     else if (this.phase === "connected") this.earlyMarks.push(name);
   }
 
-  onOverflow(): void {
-    this.log.warn("outbound audio queue is full (600 s); dropping the newest audio");
+  onOverflow(what: "audio" | "marks"): void {
+    if (what === "audio") this.log.warn("outbound audio queue is full (600 s); dropping the newest audio");
+    else
+      this.log.warn("too many pending marks; dropping new marks", { max_pending_marks: MAX_PENDING_MARKS });
   }
 
   // ── socket events ────────────────────────────────────────────────────────────────────

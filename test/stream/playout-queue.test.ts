@@ -5,6 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { ULAW_ENCODE } from "../../src/codec/g711-tables.ts";
 import {
+  MAX_PENDING_MARKS,
   MAX_QUEUED_SAMPLES,
   PAUSE_NOT_ANSWERED,
   PAUSE_PLAY_ACTIVE,
@@ -18,17 +19,17 @@ interface Rig {
   queue: PlayoutQueue;
   marks: { name: string; at: number }[];
   frames: { at: number; played: boolean; first: number; last: number }[];
-  overflows: number;
+  overflows: string[];
 }
 
 /** A queue pulled every 20 ms by one interval, as the shared media clock does. */
 function rig(maxSamples?: number): Rig {
   const clock = new ManualClock(0);
-  const r: Rig = { clock, queue: undefined as unknown as PlayoutQueue, marks: [], frames: [], overflows: 0 };
+  const r: Rig = { clock, queue: undefined as unknown as PlayoutQueue, marks: [], frames: [], overflows: [] };
   r.queue = new PlayoutQueue(
     {
       onMark: (name) => r.marks.push({ name, at: clock.now() }),
-      onOverflow: () => r.overflows++,
+      onOverflow: (what) => r.overflows.push(what),
     },
     maxSamples,
   );
@@ -197,13 +198,45 @@ describe("PlayoutQueue bound (§6 Queue)", () => {
     expect(r.queue.appendL16(l16(300, 2), 0, 600)).toBe(100);
     expect(r.queue.appendL16(l16(300, 3), 0, 600)).toBe(0);
     expect(r.queue.queuedSamples).toBe(1000);
-    expect(r.overflows).toBe(1);
+    expect(r.overflows).toEqual(["audio"]);
     // The kept audio is the oldest: 900 samples of 1, then 100 of 2.
     r.clock.advance(200);
     const played = r.frames.filter((f) => f.played);
     expect(played.length).toBe(7);
     expect(played[0]!.first).toBe(1);
     expect(played[6]!.first).toBe(2);
+  });
+
+  test("drops marks beyond 65 536 pending and reports it once", () => {
+    const kinds: string[] = [];
+    const fired: string[] = [];
+    const q = new PlayoutQueue({ onMark: (n) => fired.push(n), onOverflow: (k) => kinds.push(k) });
+    q.appendL16(l16(160, 1), 0, 320);
+    for (let i = 0; i < MAX_PENDING_MARKS + 5; i++) q.mark(String(i));
+    expect(q.pendingMarks).toBe(MAX_PENDING_MARKS);
+    expect(kinds).toEqual(["marks"]);
+    q.pull(new Int16Array(160));
+    expect(fired.length).toBe(MAX_PENDING_MARKS);
+    expect(fired.at(-1)).toBe(String(MAX_PENDING_MARKS - 1));
+  });
+
+  test("keeps mark storage bounded when a mark is always pending", () => {
+    const fired: string[] = [];
+    const q = new PlayoutQueue({ onMark: (n) => fired.push(n), onOverflow() {} });
+    const frame = l16(160, 1);
+    const out = new Int16Array(160);
+    q.appendL16(frame, 0, 320);
+    q.mark("0");
+    for (let i = 1; i <= 5000; i++) {
+      q.appendL16(frame, 0, 320);
+      q.mark(String(i));
+      q.pull(out);
+    }
+    expect(fired.length).toBe(5000);
+    expect(fired.slice(0, 3)).toEqual(["0", "1", "2"]);
+    expect(q.pendingMarks).toBe(1);
+    // The fired prefix is compacted away: internal arrays hold far fewer than 5000 names.
+    expect((q as unknown as { markNames: string[] }).markNames.length).toBeLessThan(2100);
   });
 
   test("the default bound is 600 s of 8 kHz audio", () => {

@@ -202,6 +202,27 @@ describe("client audio and marks through the call's frame source (§4, §6)", ()
   });
 });
 
+describe("queue bound (§6 Queue)", () => {
+  test("warns once per socket when client audio beyond 600 s is dropped", () => {
+    const rig = hubRig();
+    const { call, session } = open(rig);
+    call.answer();
+    const fiveMinutes = JSON.stringify({
+      event: "media",
+      media: { payload: new Uint8Array(2_400_000).toBase64() },
+    });
+    for (let i = 0; i < 3; i++) session.onText(fiveMinutes);
+    const warnings = rig.logs.filter((l) => l.level === "warn");
+    expect(warnings.map((w) => w.msg)).toEqual([
+      "outbound audio queue is full (600 s); dropping the newest audio",
+    ]);
+    let frames = 0;
+    const out = new Int16Array(160);
+    while (call.source!.pull(out)) frames++;
+    expect(frames).toBe(30_000);
+  });
+});
+
 describe("caller audio to a slow client (§7)", () => {
   test("keeps at most 256 unsent frames, drops the oldest, and flushes in order on drain", () => {
     const rig = hubRig("audio/x-l16");
