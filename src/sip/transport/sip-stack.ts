@@ -90,6 +90,7 @@ export class SipStack implements SipService {
       retransmit: (response, source) => void this.io.sendResponse(response, source),
       contactFor: (source) => this.contactUri(source.protocol),
       now: () => options.clock.now(),
+      timerConfig: options.timerConfig ?? {},
       openDialog: (call, response) => {
         const created = createUasDialog(call.request, response);
         return created.ok ? this.openDialog(created.value, call.source) : undefined;
@@ -182,7 +183,12 @@ export class SipStack implements SipService {
     return this.io.transport(protocol)?.local;
   }
 
-  /** New requests get 503 from now on (sip.md §3); registrations are removed. */
+  /** Shutdown step 1 (sip.md §3): new out-of-dialog requests get 503; dialogs keep working. */
+  beginShutdown(): void {
+    this.stopping = true;
+  }
+
+  /** Removes registrations (Expires: 0), then closes every transaction and transport. */
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all([...this.registrations].map((r) => r.stop()));

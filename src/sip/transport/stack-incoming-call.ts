@@ -28,6 +28,8 @@ export interface IncomingCallHost {
   retransmit(response: SipResponse, source: Source): void;
   /** Our Contact URI for responses that create a dialog (§12.1.1: 101-299 to INVITE carry one). */
   contactFor(source: Source): string;
+  /** T1/T2 of the stack (the 2xx retransmission schedule, §13.3.1.4). */
+  readonly timerConfig: { T1?: number; T2?: number };
   /** Monotonic milliseconds for the pure machine. */
   now(): number;
   /** Registers the dialog our 2xx creates (§12.1.1). */
@@ -50,7 +52,7 @@ export class IncomingCall extends Emitter<ServerInviteEvents> implements ServerI
     readonly existingDialog?: SipDialog,
   ) {
     super();
-    const start = startUasInvite(request, toTag);
+    const start = startUasInvite(request, toTag, host.timerConfig);
     this.state = start.state;
     this.dialogValue = existingDialog;
     this.perform(start.actions);

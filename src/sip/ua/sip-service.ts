@@ -146,4 +146,6 @@ export interface SipService {
   contactUri(protocol: TransportProtocol, user?: string): string;
   newTag(): string;
   newCallId(): string;
+  /** Shutdown step 1: new out-of-dialog requests get 503 (sip.md §3); dialogs keep working. */
+  beginShutdown(): void;
 }

@@ -35,6 +35,8 @@ export interface UasInviteState {
   final?: SipResponse;
   /** The 2xx retransmission machine while `accepted`. */
   retransmission?: Uas2xxState;
+  /** T1/T2 for the 2xx schedule (RFC 3261 defaults when absent). */
+  readonly timers: { T1?: number; T2?: number };
 }
 
 export interface ResponseContent {
@@ -65,9 +67,13 @@ export interface UasInviteStep {
 }
 
 /** A new UAS INVITE; answers `100 Trying` at once (sip.md §5). */
-export function startUasInvite(invite: SipRequest, toTag: string): UasInviteStep {
+export function startUasInvite(
+  invite: SipRequest,
+  toTag: string,
+  timers: { T1?: number; T2?: number } = {},
+): UasInviteStep {
   return {
-    state: { invite, toTag, phase: "proceeding" },
+    state: { invite, toTag, phase: "proceeding", timers },
     actions: [{ kind: "respond", response: createResponse(invite, 100), retransmission: false }],
   };
 }
@@ -111,7 +117,7 @@ export function uasInviteStep(state: UasInviteState, input: UasInviteInput, now:
     case "accept": {
       if (state.phase !== "proceeding") return none;
       const final = respond(state, 200, undefined, input);
-      const r = createUas2xxRetransmission(final, {}, now);
+      const r = createUas2xxRetransmission(final, state.timers, now);
       return {
         state: { ...state, phase: "accepted", final, retransmission: r.state },
         actions: mapRetransmission(r.actions, true),
