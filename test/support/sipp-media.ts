@@ -1,0 +1,203 @@
+/**
+ * sipp 3.6.1 as a caller with RTP, for the call interop tests (issue #5): raw tone files for
+ * `rtp_stream` (PT 0 μ-law, PT 8 A-law, PT 9 G.722; 160 bytes per 20 ms, no header — sipp
+ * would send a WAV header as audio), `play_pcap_audio` of the sip-tester g711a.pcap, and the
+ * scenarios in test/interop/sipp-calls/ (copied from ../shared/peers/sipp and extended).
+ * sipp runs in the foreground of its own process, so the PID we hold is sipp itself; it is
+ * stopped by that PID only.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { UdpDatagram } from "./pcap.ts";
+import { type PeerProcess, spawnPeer } from "./peers.ts";
+
+export const SIPP_SCENARIOS = resolve(import.meta.dir, "../interop/sipp-calls");
+/** The 8 s PCMA pcap (30 ms packets) shipped by Debian's sip-tester. */
+export const G711A_PCAP = "/usr/share/sip-tester/g711a.pcap";
+
+export type SippCodec = "pcmu" | "pcma" | "g722";
+
+/** Payload type and rtpmap name sipp offers for each codec (RFC 3551 static types). */
+export const SIPP_CODECS: Record<SippCodec, { pt: number; name: string }> = {
+  pcmu: { pt: 0, name: "PCMU/8000" },
+  pcma: { pt: 8, name: "PCMA/8000" },
+  g722: { pt: 9, name: "G722/8000" },
+};
+
+function run(cmd: string[], stdin?: Uint8Array): Uint8Array {
+  const r = Bun.spawnSync(cmd, { stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`${cmd[0]} failed: ${r.stderr.toString()}`);
+  return r.stdout;
+}
+
+/**
+ * Writes `seconds` of a `hz` sine at half scale in the raw format sipp's `rtp_stream` sends
+ * for `codec` (sox -D for G.711, sox | ffmpeg for G.722, as ../shared/peers/lib/common.sh).
+ */
+export function makeToneFile(path: string, codec: SippCodec, hz: number, seconds: number): string {
+  const synth = ["synth", String(seconds), "sine", String(hz), "vol", "0.5"];
+  if (codec === "pcmu")
+    run(["sox", "-D", "-n", "-r", "8000", "-c", "1", "-e", "u-law", "-t", "raw", path, ...synth]);
+  else if (codec === "pcma")
+    run(["sox", "-D", "-n", "-r", "8000", "-c", "1", "-e", "a-law", "-t", "raw", path, ...synth]);
+  else {
+    const pcm = run([
+      "sox",
+      "-D",
+      "-n",
+      "-r",
+      "16000",
+      "-c",
+      "1",
+      "-b",
+      "16",
+      "-e",
+      "signed",
+      "-t",
+      "raw",
+      "-",
+      ...synth,
+    ]);
+    const g722 = ["-f", "s16le", "-ar", "16000", "-ac", "1", "-i", "-", "-c:a", "g722", "-f", "g722", path];
+    run(["ffmpeg", "-loglevel", "error", "-y", ...g722], pcm);
+  }
+  return path;
+}
+
+/** Copies a scenario into `dir`, replacing `@NAME@` placeholders (sipp cannot key a response code). */
+export function scenarioCopy(dir: string, file: string, placeholders: Record<string, string> = {}): string {
+  let xml = readFileSync(join(SIPP_SCENARIOS, file), "utf8");
+  for (const [k, v] of Object.entries(placeholders)) xml = xml.replaceAll(`@${k}@`, v);
+  const out = join(dir, file);
+  writeFileSync(out, xml);
+  return out;
+}
+
+export interface SippCallOptions {
+  /** Scratch dir: sipp writes its stat/screen/error files and log here. */
+  dir: string;
+  /** The gateway's SIP address. */
+  target: { host: string; port: number };
+  /** Scenario file (absolute, e.g. from scenarioCopy or join(SIPP_SCENARIOS, …)). */
+  scenario: string;
+  /** Local SIP port, RTP port (even) and control port (binds 0.0.0.0, receive-only). */
+  sipPort: number;
+  mediaPort: number;
+  ctrlPort: number;
+  /** Local address (127.0.0.2 to be an unknown peer). Default 127.0.0.1. */
+  localIp?: string;
+  service?: string;
+  /** `-key` values; put before `-sf` (sipp substitutes keys while loading the scenario). */
+  keys?: Record<string, string>;
+  /** `-d`: the scenario's `<pause/>`. */
+  durationMs?: number;
+  /** Global `-timeout` in seconds (then exit code 97 / failure). */
+  timeoutS?: number;
+  /** Digest credentials (`-au`/`-ap`). */
+  auth?: { username: string; password: string };
+  calls?: number;
+  name?: string;
+  extraArgs?: string[];
+}
+
+/** Starts sipp in the background; `waitExit(peer, ms)` gives 0 when every call passed. */
+export function startSipp(o: SippCallOptions): PeerProcess {
+  const ip = o.localIp ?? "127.0.0.1";
+  const keys = Object.entries(o.keys ?? {}).flatMap(([k, v]) => ["-key", k, v]);
+  const auth = o.auth === undefined ? [] : ["-au", o.auth.username, "-ap", o.auth.password];
+  const calls = String(o.calls ?? 1);
+  const cmd = [
+    "sipp",
+    `${o.target.host}:${o.target.port}`,
+    ...keys,
+    "-sf",
+    o.scenario,
+    "-s",
+    o.service ?? "echo",
+    "-i",
+    ip,
+    "-p",
+    String(o.sipPort),
+    "-mi",
+    ip,
+    "-mp",
+    String(o.mediaPort),
+    "-cp",
+    String(o.ctrlPort),
+    "-nostdin",
+    "-d",
+    String(o.durationMs ?? 3000),
+    "-m",
+    calls,
+    "-r",
+    calls,
+    "-l",
+    calls,
+    "-timeout",
+    String(o.timeoutS ?? 15),
+    "-timeout_error",
+    ...auth,
+    "-trace_stat",
+    "-stf",
+    join(o.dir, "sipp_stat.csv"),
+    "-trace_screen",
+    "-screen_file",
+    join(o.dir, "sipp_screen.log"),
+    "-trace_err",
+    "-error_file",
+    join(o.dir, "sipp_errors.log"),
+    "-trace_msg",
+    "-message_file",
+    join(o.dir, "sipp_messages.log"),
+    ...(o.extraArgs ?? []),
+  ];
+  return spawnPeer({ name: o.name ?? "sipp", cmd, dir: o.dir });
+}
+
+/** Keys for uac_rtp.xml-style scenarios: offer `codec`, stream `audioFile` in a loop. */
+export function rtpKeys(codec: SippCodec, audioFile: string): Record<string, string> {
+  const c = SIPP_CODECS[codec];
+  return { codec_pt: String(c.pt), codec_name: c.name, rtp_audio: `${audioFile},-1,${c.pt}` };
+}
+
+/** sipp's SIP trace (what it sent and received), for assertion messages. */
+export function sippMessages(dir: string): string {
+  try {
+    return readFileSync(join(dir, "sipp_messages.log"), "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Captures UDP on `lo` to `<dir>/<name>.pcap` with tshark (classic pcap, a BPF naming only the
+ * test's ports; needs root). Resolves once tshark writes; stop it by PID, then read the
+ * file with test/support/pcap.ts and `rtpPayloads`.
+ */
+export async function startCapture(
+  dir: string,
+  name: string,
+  bpf: string,
+): Promise<{ peer: PeerProcess; path: string }> {
+  const path = join(dir, `${name}.pcap`);
+  const peer = spawnPeer({
+    name,
+    cmd: ["tshark", "-q", "-i", "lo", "-F", "pcap", "-w", path, "-f", bpf],
+    dir,
+  });
+  const deadline = performance.now() + 5000;
+  // tshark prints "Capturing on 'Loopback: lo'" once the capture runs.
+  while (!peer.log().includes("Capturing on") && performance.now() < deadline) await Bun.sleep(25);
+  return { peer, path };
+}
+
+/** RTP payloads of payload type `pt` in UDP payloads sent to `dstPort`, in capture order. */
+export function rtpPayloads(datagrams: readonly UdpDatagram[], dstPort: number, pt: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const d of datagrams) {
+    const b = d.payload;
+    if (d.dstPort !== dstPort || b.length < 12 || b[0]! >> 6 !== 2 || (b[1]! & 0x7f) !== pt) continue;
+    out.push(b.subarray(12 + (b[0]! & 0x0f) * 4));
+  }
+  return out;
+}
