@@ -6,23 +6,13 @@
  * When nothing can be accepted the result is a 488 with a reason (sip.md §5).
  */
 import { err, ok, type Result } from "../lib/result.ts";
+import { agreedDirection, cryptoAttributeValue, cryptosOf, inlineKeyOf, rtcpPortOf } from "./attributes.ts";
 import {
-  cryptoAttributeValue,
-  cryptosOf,
-  directionFrom,
-  directionReceives,
-  directionSends,
-  inlineKeyOf,
-  reverseDirection,
-  rtcpPortOf,
-} from "./attributes.ts";
-import {
-  type ChosenCodec,
-  type ChosenTelephoneEvent,
+  type AudioAgreement,
   chooseCodec,
   chooseTelephoneEvent,
   isLiveAudio,
-  type RemoteStream,
+  negotiatedMedia,
   remoteStream,
   rtpProfileOf,
 } from "./audio-stream.ts";
@@ -30,7 +20,6 @@ import { TELEPHONE_EVENT } from "./codecs.ts";
 import { type LocalMediaOptions, localSession, PTIME_MS } from "./offer.ts";
 import type {
   Attribute,
-  Direction,
   MediaDescription,
   NegotiatedCrypto,
   NegotiatedMedia,
@@ -63,13 +52,8 @@ export const DEFAULT_SRTP_SUITES: readonly SrtpSuite[] = [
 
 const NO_AUDIO = "no audio stream";
 
-interface Accepted {
+interface Accepted extends AudioAgreement {
   readonly index: number;
-  readonly codec: ChosenCodec;
-  readonly te: ChosenTelephoneEvent | undefined;
-  readonly remote: RemoteStream & { readonly address: string };
-  readonly crypto: NegotiatedCrypto | undefined;
-  readonly direction: Direction;
 }
 
 export function answerOffer(
@@ -88,23 +72,7 @@ export function answerOffer(
   // A const, so the narrowing survives into the callback below.
   const a = accepted;
   const media = offer.media.map((m, i) => (i === a.index ? answerMedia(m, a, opts.port) : rejectMedia(m)));
-  return ok({
-    sdp: localSession(opts, media),
-    media: {
-      codec: a.codec.spec.name,
-      payloadType: a.codec.payloadType,
-      clockRate: a.codec.spec.clockRate,
-      ...(a.te === undefined
-        ? {}
-        : { telephoneEventPt: a.te.payloadType, telephoneEventRate: a.te.clockRate }),
-      remoteAddr: a.remote.address,
-      remotePort: a.remote.port,
-      remoteRtcpPort: rtcpPortOf(offer.media[a.index]!),
-      direction: a.direction,
-      remoteHold: a.remote.hold,
-      ...(a.crypto === undefined ? {} : { crypto: a.crypto }),
-    },
-  });
+  return ok({ sdp: localSession(opts, media), media: negotiatedMedia(a) });
 }
 
 function acceptStream(
@@ -126,20 +94,15 @@ function acceptStream(
     if (!c.ok) return c;
     crypto = c.value;
   }
-  // RFC 3264 §6.1: mirror the offer, then drop what we do not want ourselves (hold).
-  const mirrored = reverseDirection(remote.direction);
-  const local = opts.direction ?? "sendrecv";
-  const direction = directionFrom(
-    directionSends(mirrored) && directionSends(local),
-    directionReceives(mirrored) && directionReceives(local),
-  );
   return ok({
     index,
     codec,
     te: chooseTelephoneEvent(m, codec.spec.clockRate),
     remote: { ...remote, address: remote.address },
+    remoteRtcpPort: rtcpPortOf(m),
+    // RFC 3264 §6.1: mirror the offer, then drop what we do not want ourselves (hold).
+    direction: agreedDirection(opts.direction ?? "sendrecv", remote.direction),
     crypto,
-    direction,
   });
 }
 

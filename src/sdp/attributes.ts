@@ -83,6 +83,19 @@ export function directionFrom(send: boolean, receive: boolean): Direction {
   return receive ? "recvonly" : "inactive";
 }
 
+/**
+ * RFC 3264 §6.1: the direction we take is the one we want less what the peer's mirror image
+ * refuses — we send only if it receives, and receive only if it sends. The answerer applies it
+ * to the offer (§6.1), the offerer to the answer it reads (§7).
+ */
+export function agreedDirection(wanted: Direction, remote: Direction): Direction {
+  const mirrored = reverseDirection(remote);
+  return directionFrom(
+    directionSends(wanted) && directionSends(mirrored),
+    directionReceives(wanted) && directionReceives(mirrored),
+  );
+}
+
 /** RFC 8866 §5.7: the media-level c= wins over the session-level one. */
 export function connectionOf(sd: SessionDescription, media: MediaDescription): Connection | undefined {
   return media.connections[0] ?? sd.connection;

@@ -16,7 +16,14 @@ import {
   rtpmapFor,
 } from "./attributes.ts";
 import { type CodecSpec, codecAllowed, identifyCodec, isTelephoneEvent } from "./codecs.ts";
-import type { CodecName, Direction, MediaDescription, SessionDescription } from "./types.ts";
+import type {
+  CodecName,
+  Direction,
+  MediaDescription,
+  NegotiatedCrypto,
+  NegotiatedMedia,
+  SessionDescription,
+} from "./types.ts";
 
 /** RTP profiles we run: plain RTP (RFC 3551) and SRTP with SDES keys (RFC 3711 §12, RFC 4568). */
 export type RtpProfile = "RTP/AVP" | "RTP/SAVP";
@@ -93,6 +100,32 @@ export function remoteStream(sd: SessionDescription, media: MediaDescription): R
   // RFC 3264 §8.4: with c=0.0.0.0 the offerer receives nothing, whatever the attribute says.
   const direction = holdAddress ? directionFrom(directionSends(written), false) : written;
   return { address, port: media.port, direction, hold: !directionReceives(direction) };
+}
+
+/** What an offer/answer exchange settled on for the audio stream, on either side of it. */
+export interface AudioAgreement {
+  readonly codec: ChosenCodec;
+  readonly te: ChosenTelephoneEvent | undefined;
+  readonly remote: RemoteStream & { readonly address: string };
+  readonly remoteRtcpPort: number;
+  readonly direction: Direction;
+  readonly crypto: NegotiatedCrypto | undefined;
+}
+
+/** The record the media and call layers run with; optional fields are left out, not undefined. */
+export function negotiatedMedia(a: AudioAgreement): NegotiatedMedia {
+  return {
+    codec: a.codec.spec.name,
+    payloadType: a.codec.payloadType,
+    clockRate: a.codec.spec.clockRate,
+    ...(a.te === undefined ? {} : { telephoneEventPt: a.te.payloadType, telephoneEventRate: a.te.clockRate }),
+    remoteAddr: a.remote.address,
+    remotePort: a.remote.port,
+    remoteRtcpPort: a.remoteRtcpPort,
+    direction: a.direction,
+    remoteHold: a.remote.hold,
+    ...(a.crypto === undefined ? {} : { crypto: a.crypto }),
+  };
 }
 
 /** True when the first live audio stream of a (re-)offer puts us on hold (sip.md §7). */

@@ -5,20 +5,12 @@
  */
 import { err, ok, type Result } from "../lib/result.ts";
 import { DEFAULT_SRTP_SUITES } from "./answer.ts";
-import {
-  cryptosOf,
-  directionFrom,
-  directionOf,
-  directionReceives,
-  directionSends,
-  inlineKeyOf,
-  reverseDirection,
-  rtcpPortOf,
-} from "./attributes.ts";
+import { agreedDirection, cryptosOf, directionOf, inlineKeyOf, rtcpPortOf } from "./attributes.ts";
 import {
   chooseCodec,
   chooseTelephoneEvent,
   isLiveAudio,
+  negotiatedMedia,
   remoteStream,
   rtpProfileOf,
 } from "./audio-stream.ts";
@@ -60,26 +52,17 @@ export function readAnswer(
     if (!c.ok) return c;
     crypto = c.value;
   }
-  // Ours is what we offered, less what the answerer's mirror image refuses (RFC 3264 §6.1).
-  const offeredDirection = directionOf(offer, offered);
-  const allowed = reverseDirection(remote.direction);
-  const direction = directionFrom(
-    directionSends(offeredDirection) && directionSends(allowed),
-    directionReceives(offeredDirection) && directionReceives(allowed),
+  return ok(
+    negotiatedMedia({
+      codec,
+      te: chooseTelephoneEvent(m, codec.spec.clockRate, offered),
+      remote: { ...remote, address: remote.address },
+      remoteRtcpPort: rtcpPortOf(m),
+      // Ours is what we offered, less what the answerer's mirror image refuses (RFC 3264 §6.1).
+      direction: agreedDirection(directionOf(offer, offered), remote.direction),
+      crypto,
+    }),
   );
-  const te = chooseTelephoneEvent(m, codec.spec.clockRate, offered);
-  return ok({
-    codec: codec.spec.name,
-    payloadType: codec.payloadType,
-    clockRate: codec.spec.clockRate,
-    ...(te === undefined ? {} : { telephoneEventPt: te.payloadType, telephoneEventRate: te.clockRate }),
-    remoteAddr: remote.address,
-    remotePort: remote.port,
-    remoteRtcpPort: rtcpPortOf(m),
-    direction,
-    remoteHold: remote.hold,
-    ...(crypto === undefined ? {} : { crypto }),
-  });
 }
 
 function matchCrypto(
