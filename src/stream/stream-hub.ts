@@ -13,6 +13,9 @@ import { PayloadDecoder } from "./payload-decoder.ts";
 import { StreamSession } from "./stream-session.ts";
 import type { StreamCallPort, StreamEncoding, StreamMetrics, StreamMode, StreamSocket } from "./types.ts";
 
+/** How long a passed handshake holds the call's one socket slot before its open. */
+export const RESERVATION_MS = 10_000;
+
 /** §2.6: ping every 20 s; no pong by the next sweep → terminate. */
 export const KEEPALIVE_INTERVAL_MS = 20_000;
 
@@ -40,8 +43,12 @@ export function parseStreamMode(mode: string | undefined): StreamMode | undefine
 
 export class StreamHub {
   private readonly sessions = new Map<string, StreamSession>();
-  /** Calls whose upgrade passed the checks but whose socket has not opened yet. */
-  private readonly reserved = new Set<string>();
+  /**
+   * Calls whose upgrade passed the checks but whose socket has not opened yet, with the time
+   * of the check: a reservation whose open never came (the client vanished mid-handshake)
+   * lapses after RESERVATION_MS instead of blocking the call with 409 forever.
+   */
+  private readonly reserved = new Map<string, number>();
   private readonly decoder = new PayloadDecoder();
   private keepalive: TimerHandle | undefined;
   private readonly sweep = (): void => {
@@ -63,8 +70,10 @@ export class StreamHub {
     const call = this.opts.findCall(callId);
     if (call === undefined || call.state === "ended") return err("not_found");
     if (!call.streamAllowed) return err("stream_disabled");
-    if (this.sessions.has(callId) || this.reserved.has(callId)) return err("conflict");
-    this.reserved.add(callId);
+    const now = this.opts.clock.now();
+    const at = this.reserved.get(callId);
+    if (this.sessions.has(callId) || (at !== undefined && now - at < RESERVATION_MS)) return err("conflict");
+    this.reserved.set(callId, now);
     return ok(call);
   }
 

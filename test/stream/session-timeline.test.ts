@@ -109,6 +109,17 @@ describe("session timeline (§2)", () => {
     expect(rig.hub.size).toBe(0);
   });
 
+  test("a passed handshake whose socket never opens stops blocking the call after 10 s", () => {
+    const rig = hubRig();
+    rig.calls.set("CA9", new FakeCall("CA9"));
+    expect(rig.hub.reserve("CA9").ok).toBe(true);
+    expect(rig.hub.reserve("CA9")).toEqual({ ok: false, error: "conflict" });
+    rig.clock.advance(9_999);
+    expect(rig.hub.reserve("CA9").ok).toBe(false);
+    rig.clock.advance(1);
+    expect(rig.hub.reserve("CA9").ok).toBe(true);
+  });
+
   test("closeAll sends stop and closes every socket with 1001", () => {
     const rig = hubRig();
     const a = open(rig, "twilio", new FakeCall("CA1"));
