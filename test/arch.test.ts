@@ -31,6 +31,8 @@ const ALLOWED: Record<string, string[]> = {
   metrics: ["call"],
   api: ["call", "stream", "webhook", "metrics"],
   config: [],
+  stun: [],
+  trunk: ["sip/ua", "sip/message", "sip/auth", "sip/transport", "stun"],
   root: ["*"],
 };
 
@@ -51,6 +53,7 @@ const PURE = [
   "dtmf",
   "srtp",
   "call",
+  "stun",
 ];
 // A call of the global, not a method declaration such as `setTimeout(fn: () => void, ms: number)`.
 const IMPURE_PATTERN =
@@ -82,7 +85,8 @@ interface Import {
 function importsOf(source: string): Import[] {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   const out: Import[] = [];
-  const re = /(?:^|\n)\s*(import|export)\s+(type\s+)?[^;'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+  const re =
+    /(?:^|\n)\s*(import|export)\s+(type\s+)?[^;'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
   for (const m of code.matchAll(re)) {
     const spec = m[3] ?? m[4];
     if (spec !== undefined) out.push({ spec, typeOnly: m[2] !== undefined });
@@ -130,7 +134,9 @@ describe("architecture (DESIGN.md layers)", () => {
   });
 
   test("the import reader sees type-only and value imports", () => {
-    const found = importsOf('import type { A } from "../x.ts";\nimport { b } from "./y.ts";\nexport * from "../z.ts";');
+    const found = importsOf(
+      'import type { A } from "../x.ts";\nimport { b } from "./y.ts";\nexport * from "../z.ts";',
+    );
     expect(found).toEqual([
       { spec: "../x.ts", typeOnly: true },
       { spec: "./y.ts", typeOnly: false },
