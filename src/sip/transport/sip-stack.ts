@@ -66,6 +66,8 @@ export class SipStack implements SipService {
   private stopping = false;
   private readonly outgoingByTx = new Map<string, OutgoingCall>();
   private readonly incomingByTx = new Map<string, IncomingCall>();
+  /** Accepted INVITEs waiting for their ACK; they outlive the server transaction (RFC 6026 Timer L). */
+  private readonly awaitingAck = new Set<IncomingCall>();
   private readonly nonInviteByTx = new Map<string, (outcome: RequestOutcome) => void>();
   private readonly dialogs = new Map<string, SipDialog>();
   private readonly registrations = new Set<Registration>();
@@ -90,6 +92,10 @@ export class SipStack implements SipService {
       retransmit: (response, source) => void this.io.sendResponse(response, source),
       contactFor: (source) => this.contactUri(source.protocol),
       now: () => options.clock.now(),
+      awaitAck: (call, waiting) => {
+        if (waiting) this.awaitingAck.add(call);
+        else this.awaitingAck.delete(call);
+      },
       timerConfig: options.timerConfig ?? {},
       openDialog: (call, response) => {
         const created = createUasDialog(call.request, response);
@@ -127,8 +133,10 @@ export class SipStack implements SipService {
         onTransportError: (tx) => this.onFailure(tx, "transport-error"),
         onTerminated: (tx) => {
           this.outgoingByTx.delete(tx.id);
-          this.incomingByTx.get(tx.id)?.dispose();
+          const call = this.incomingByTx.get(tx.id);
           this.incomingByTx.delete(tx.id);
+          // An accepted call keeps its 2xx schedule until ACK or give-up (§13.3.1.4).
+          if (call !== undefined && call.phase !== "accepted") call.dispose();
           this.serverTx.delete(tx.id);
           this.nonInviteByTx.get(tx.id)?.({ ok: false, reason: "closed" });
           this.nonInviteByTx.delete(tx.id);
@@ -140,6 +148,7 @@ export class SipStack implements SipService {
       allow: this.allow,
       dialogs: this.dialogs,
       incomingByTx: this.incomingByTx,
+      awaitingAck: this.awaitingAck,
       incomingHost: this.incomingHost,
       handlers: () => this.handlers,
       stopping: () => this.stopping,
@@ -192,7 +201,8 @@ export class SipStack implements SipService {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all([...this.registrations].map((r) => r.stop()));
-    for (const call of this.incomingByTx.values()) call.dispose();
+    for (const call of [...this.incomingByTx.values(), ...this.awaitingAck]) call.dispose();
+    this.awaitingAck.clear();
     this.layer.close();
     for (const resolve of this.nonInviteByTx.values()) resolve({ ok: false, reason: "closed" });
     this.nonInviteByTx.clear();

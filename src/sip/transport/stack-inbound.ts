@@ -26,6 +26,7 @@ export interface InboundContext {
   readonly allow: string;
   readonly dialogs: Map<string, SipDialog>;
   readonly incomingByTx: Map<string, IncomingCall>;
+  readonly awaitingAck: Set<IncomingCall>;
   readonly incomingHost: IncomingCallHost;
   handlers(): SipServiceHandlers;
   stopping(): boolean;
@@ -63,7 +64,7 @@ export class InboundRequests {
     const callId = getHeader(ack, "call-id");
     const toTag = getTag(ack, "to");
     const seq = getCSeq(ack)?.seq;
-    for (const call of this.ctx.incomingByTx.values()) {
+    for (const call of this.ctx.awaitingAck) {
       if (
         call.toTag === toTag &&
         getHeader(call.request, "call-id") === callId &&

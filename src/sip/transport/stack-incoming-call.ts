@@ -30,6 +30,8 @@ export interface IncomingCallHost {
   contactFor(source: Source): string;
   /** T1/T2 of the stack (the 2xx retransmission schedule, §13.3.1.4). */
   readonly timerConfig: { T1?: number; T2?: number };
+  /** Tracks calls whose 2xx waits for an ACK (matched by Call-ID, To tag and CSeq). */
+  awaitAck(call: IncomingCall, waiting: boolean): void;
   /** Monotonic milliseconds for the pure machine. */
   now(): number;
   /** Registers the dialog our 2xx creates (§12.1.1). */
@@ -126,6 +128,7 @@ export class IncomingCall extends Emitter<ServerInviteEvents> implements ServerI
   private step(input: UasInviteInput): void {
     const s = uasInviteStep(this.state, input, this.host.now());
     this.state = s.state;
+    this.host.awaitAck(this, s.state.phase === "accepted");
     this.perform(s.actions);
   }
 
