@@ -6,6 +6,7 @@
  * ports; the Bun adapter (src/api/routes/ws.ts) forwards socket events here.
  */
 import type { EndReason } from "../call/events.ts";
+import { FRAME_SAMPLES } from "../codec/types.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
 import { parseClientMessage } from "./client-message.ts";
@@ -60,7 +61,7 @@ export class StreamSession implements StreamCallListener, PlayoutQueueEvents {
   private readonly writer: StreamWriter;
   private readonly queue: PlayoutQueue;
   private readonly backlog = new InboundBacklog();
-  private readonly scratch = new Int16Array(160);
+  private readonly scratch = new Int16Array(FRAME_SAMPLES);
   /** Marks that fired before `start` was sent (sequence numbers begin at `start`). */
   private readonly earlyMarks: string[] = [];
   private unsubscribe: (() => void) | undefined;
@@ -174,7 +175,8 @@ export class StreamSession implements StreamCallListener, PlayoutQueueEvents {
 
   onMark(name: string): void {
     if (this.phase === "started") this.sendMark(name);
-    else if (this.phase === "connected") this.earlyMarks.push(name);
+    else if (this.phase === "connected" && this.earlyMarks.length < MAX_PENDING_MARKS)
+      this.earlyMarks.push(name);
   }
 
   onOverflow(what: "audio" | "marks"): void {
