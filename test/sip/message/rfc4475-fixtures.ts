@@ -18,3 +18,20 @@ export function fixtureNames(): string[] {
     .map((f) => f.slice(0, -4))
     .sort();
 }
+
+/** The 13 valid messages of RFC 4475 §3.1.1, in the RFC's order. */
+export const VALID_NAMES: readonly string[] = [
+  "wsinv",
+  "intmeth",
+  "esc01",
+  "escnull",
+  "esc02",
+  "lwsdisp",
+  "longreq",
+  "dblreq",
+  "semiuri",
+  "transports",
+  "mpart01",
+  "unreason",
+  "noreason",
+];

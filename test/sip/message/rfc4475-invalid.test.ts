@@ -14,7 +14,7 @@ import {
   type SipMessage,
   topVia,
 } from "../../../src/sip/message/index.ts";
-import { fixtureNames, load } from "./rfc4475-fixtures.ts";
+import { fixtureNames, load, VALID_NAMES } from "./rfc4475-fixtures.ts";
 
 /** §3.1.2 messages a parser must reject, with the part of the reason that names the fault. */
 const INVALID: Array<{ name: string; note: string; reason: RegExp }> = [
@@ -170,21 +170,6 @@ describe("RFC 4475 semantic cases parse and expose what the UA needs", () => {
 });
 
 test("the valid, invalid and semantic tables cover all 49 fixtures exactly", () => {
-  const VALID_NAMES = [
-    "wsinv",
-    "intmeth",
-    "esc01",
-    "escnull",
-    "esc02",
-    "lwsdisp",
-    "longreq",
-    "dblreq",
-    "semiuri",
-    "transports",
-    "mpart01",
-    "unreason",
-    "noreason",
-  ];
   const names = [...VALID_NAMES, ...INVALID.map((v) => v.name), ...SEMANTIC.map((v) => v.name)].sort();
   expect(fixtureNames()).toHaveLength(49);
   expect(names).toEqual(fixtureNames());
