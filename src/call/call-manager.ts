@@ -14,6 +14,7 @@ import { err, ok, type Result } from "../lib/result.ts";
 import { freshOrigin } from "../sdp/index.ts";
 import { Call, type CallHost, type CallView, type LocalSession } from "./call.ts";
 import { newCallState } from "./call-state.ts";
+import type { CallStreamPort } from "./call-stream-port.ts";
 import { CallError } from "./errors.ts";
 import type { CallEvent } from "./events.ts";
 import { receiveInvite } from "./inbound-call.ts";
@@ -85,6 +86,11 @@ export class CallManager {
   /** One call, or undefined when unknown or already ended (GET /v1/calls/{id} → 404). */
   get(callId: string): CallView | undefined {
     return this.calls.get(callId)?.view();
+  }
+
+  /** The call as the audio WebSocket sees it; pass as the stream hub's `findCall` (websocket.md §1 check 4). */
+  streamPort(callId: string): CallStreamPort | undefined {
+    return this.calls.get(callId)?.streamPort();
   }
 
   get size(): number {

@@ -2,8 +2,9 @@
  * One call's record inside the manager (DESIGN.md rule 3: only `call/manager` holds these):
  * the pure status machine of `call-state.ts`, the handles of its ports (signalling, dialog,
  * media, ring timer), and the SDP session it negotiated. Also the in-dialog behaviour shared
- * by both directions: remote BYE, remote re-INVITE (hold/resume/codec change, sip.md §7) and
- * the media timeout (sip.md §10).
+ * by both directions: remote BYE, remote re-INVITE (hold/resume/codec change, sip.md §7), the
+ * media timeout (sip.md §10), received DTMF (sip.md §9), and the fan-out to attached audio
+ * WebSockets (websocket.md §2).
  */
 import type { TimerHandle, Timers } from "../lib/clock.ts";
 import {
@@ -24,6 +25,7 @@ import {
   callStep,
   isAnswered,
 } from "./call-state.ts";
+import type { CallStreamListener, CallStreamPort } from "./call-stream-port.ts";
 import type { CallEvent, EndReason } from "./events.ts";
 import type {
   CallDialog,
@@ -49,7 +51,8 @@ export interface CallView {
   readonly from: string;
   readonly to: string;
   readonly direction: CallDirection;
-  readonly status: CallStatus;
+  /** `completed` only inside the `call.ended` event callback (rest-api.md §2: reserved, never listed). */
+  readonly status: CallStatus | "completed";
   readonly peer?: string;
   readonly trunk?: string;
   /** `false` → WS upgrades get 403 (websocket.md §1 check 5). */
@@ -95,6 +98,7 @@ export class Call {
   /** Set while one of our re-INVITEs is pending (sip.md §7: a remote one then gets 491). */
   localReInvitePending = false;
   private ringTimer: TimerHandle | undefined;
+  private readonly listeners = new Set<CallStreamListener>();
 
   constructor(
     setup: CallSetup,
@@ -109,6 +113,12 @@ export class Call {
     this.media = setup.media;
     // sip.md §10: the media layer reports 30 s without RTP (suspended on hold) → BYE, `timeout`.
     setup.media.onTimeout(() => this.hangUp("timeout"));
+    // sip.md §9: each received digit goes to the webhook and to the WS (webhooks.md §3 call.dtmf).
+    setup.media.onDtmf((digit) => {
+      if (!isAnswered(this.stateValue)) return;
+      this.host.emit({ type: "call.dtmf", callId: this.id, digit });
+      for (const l of this.listeners) l.dtmf(digit);
+    });
   }
 
   get id(): string {
@@ -130,7 +140,7 @@ export class Call {
       from: s.from,
       to: s.to,
       direction: s.direction,
-      status: s.status === "ended" ? "in_progress" : s.status,
+      status: s.status === "ended" ? "completed" : s.status,
       ...(this.peer !== undefined ? { peer: this.peer } : {}),
       stream: this.stream,
       customParameters: this.customParameters,
@@ -138,12 +148,67 @@ export class Call {
     };
   }
 
-  /** Feeds the status machine and publishes its events in order. */
+  /** Feeds the status machine and publishes its events in order (event sink first, then the stream). */
   apply(input: CallInput): void {
     const step = callStep(this.stateValue, input, this.host.now());
     this.stateValue = step.state;
-    for (const e of step.events) this.host.emit(e);
+    for (const e of step.events) {
+      this.host.emit(e);
+      this.notifyStream(e);
+    }
     if (step.state.status === "ended") this.release();
+  }
+
+  /** This call as the audio WebSocket sees it (websocket.md §1–§2). */
+  streamPort(): CallStreamPort {
+    const call = this;
+    return {
+      callId: this.id,
+      get state() {
+        return call.stateValue.status;
+      },
+      get streamAllowed() {
+        return call.stream;
+      },
+      get customParameters() {
+        return call.customParameters;
+      },
+      get remoteHeld() {
+        return call.stateValue.heldRemote;
+      },
+      playing: false,
+      isMuted: false,
+      subscribe: (listener) => this.subscribe(listener),
+      setStreamSource: (source) => this.media.setFrameSource(source),
+    };
+  }
+
+  private subscribe(listener: CallStreamListener): () => void {
+    if (this.ended) return () => {};
+    this.listeners.add(listener);
+    // Decode caller audio only while someone listens (websocket.md §7).
+    if (this.listeners.size === 1) {
+      this.media.setFrameSink((frame) => {
+        for (const l of this.listeners) l.audio(frame);
+      });
+    }
+    return () => {
+      if (!this.listeners.delete(listener) || this.listeners.size > 0) return;
+      this.media.setFrameSink(undefined);
+    };
+  }
+
+  private notifyStream(e: CallEvent): void {
+    if (this.listeners.size === 0) return;
+    for (const l of [...this.listeners]) {
+      if (e.type === "call.answered") {
+        // websocket.md §2.4: accepted with stream: false → `stop` without `start`.
+        if (this.stream) l.answered();
+        else l.streamDisabled();
+      } else if (e.type === "call.hold" && e.by === "remote") l.remoteHold(true);
+      else if (e.type === "call.resumed" && e.by === "remote") l.remoteHold(false);
+      else if (e.type === "call.ended") l.ended(e.reason);
+    }
   }
 
   /** Ends the call without further signalling (the caller did or does its own). */
@@ -212,6 +277,9 @@ export class Call {
 
   private release(): void {
     this.stopRingTimer();
+    this.listeners.clear();
+    this.media.setFrameSink(undefined);
+    this.media.setFrameSource(undefined);
     this.media.close();
     this.host.forget(this);
   }

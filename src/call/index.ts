@@ -14,6 +14,7 @@ export {
   newCallState,
   outboundEndReason,
 } from "./call-state.ts";
+export type { CallStreamListener, CallStreamPort } from "./call-stream-port.ts";
 export { CALL_ERRORS, CallError, type CallErrorCode } from "./errors.ts";
 export type * from "./events.ts";
 export { callEnded, endDuration } from "./events.ts";

@@ -116,6 +116,11 @@ export interface OutboundInvite {
   cancel(): void;
 }
 
+/** Outbound audio pulled once per 20 ms tick: fills 160 samples, false → silence (media/types.ts `FrameSource`). */
+export interface FrameSourceLike {
+  pull(out: Int16Array): boolean;
+}
+
 /** The media session of one call (adapter over media/types.ts `MediaSession`). */
 export interface CallMedia {
   /** The RTP port actually bound (sip.md §10 "Ports"); RTCP is port + 1. */
@@ -128,6 +133,12 @@ export interface CallMedia {
   setDirection(direction: Direction): void;
   /** 30 s without RTP while not on hold (sip.md §10 "Media timeout"); fires at most once. */
   onTimeout(fn: () => void): void;
+  /** Each RFC 4733 digit received (sip.md §9), once per event. */
+  onDtmf(fn: (digit: string) => void): void;
+  /** Outbound audio of the call (websocket.md §6); undefined → silence. */
+  setFrameSource(source: FrameSourceLike | undefined): void;
+  /** Each decoded 20 ms inbound frame (reused buffer); undefined → not decoded for anyone. */
+  setFrameSink(sink: ((frame: Int16Array) => void) | undefined): void;
   /** Stops RTP and releases the ports. Idempotent. */
   close(): void;
 }

@@ -10,6 +10,7 @@ import type {
   CallMedia,
   DialogHandlers,
   DigestPort,
+  FrameSourceLike,
   InboundInvite,
   OutboundHandlers,
   OutboundInvite,
@@ -119,7 +120,10 @@ export class FakeMedia implements CallMedia {
   updates: NegotiatedMedia[] = [];
   directions: Direction[] = [];
   closed = false;
+  source: FrameSourceLike | undefined;
+  sink: ((frame: Int16Array) => void) | undefined;
   private timeout: (() => void) | undefined;
+  private dtmf: ((digit: string) => void) | undefined;
 
   constructor(port: number) {
     this.localPort = port;
@@ -143,6 +147,22 @@ export class FakeMedia implements CallMedia {
 
   fireTimeout(): void {
     this.timeout?.();
+  }
+
+  onDtmf(fn: (digit: string) => void): void {
+    this.dtmf = fn;
+  }
+
+  fireDtmf(digit: string): void {
+    this.dtmf?.(digit);
+  }
+
+  setFrameSource(source: FrameSourceLike | undefined): void {
+    this.source = source;
+  }
+
+  setFrameSink(sink: ((frame: Int16Array) => void) | undefined): void {
+    this.sink = sink;
   }
 
   close(): void {
