@@ -23,13 +23,20 @@ export interface StunQueryOptions {
   /** Local address to bind (default: any address of the server's family). */
   bindAddress?: string;
   retransmit?: StunRetransmitOptions;
+  /**
+   * SOFTWARE attribute (RFC 8489 §14.14). Off by default: RFC 3489 servers such as stund 0.97
+   * drop a request whose attribute length is not a multiple of 4, as SOFTWARE's usually is.
+   */
   software?: string;
 }
 
 /** Our server-reflexive address as one STUN server sees it, or undefined on timeout. */
 export async function stunBinding(o: StunQueryOptions): Promise<TransportAddress | undefined> {
   const id = newTransactionId(o.random);
-  const request = encodeBindingRequest(id, { software: o.software ?? "xbridge", fingerprint: true });
+  const request = encodeBindingRequest(id, {
+    fingerprint: true,
+    ...(o.software !== undefined ? { software: o.software } : {}),
+  });
   const schedule = stunRetransmitSchedule(o.retransmit);
   const handles: Array<ReturnType<Timers["setTimeout"]>> = [];
   let settle: (v: TransportAddress | undefined) => void = () => undefined;
