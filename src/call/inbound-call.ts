@@ -177,7 +177,8 @@ class InboundFlow {
     call.localSdp = sdp;
     const dialog = this.invite.accept(serializeSdp(sdp), call.dialogHandlers());
     if (dialog === undefined) {
-      // The INVITE is no longer pending: its CANCEL is on the way in.
+      // The INVITE is no longer pending: a CANCEL crossed the decision (the stack sent 487).
+      call.finish("cancelled", 487);
       return;
     }
     call.dialog = dialog;

@@ -267,3 +267,15 @@ describe("delayed offer and addresses (sip.md §4–§5)", () => {
     expect(invite.acceptedSdp).toContain("c=IN IP4 192.0.2.1");
   });
 });
+
+describe("a CANCEL crossing the accept (sip.md §6)", () => {
+  test("ends the call cancelled/487 once when the INVITE is no longer pending at accept time", async () => {
+    const { h, invite, inputs } = await ringing();
+    invite.pending = false;
+    h.decisions.answer(ACCEPT);
+    await settle();
+    inputs.cancelled();
+    expect(typesOf(h.events)).toEqual(["call.ended"]);
+    expect(ended(h)[0]).toMatchObject({ reason: "cancelled", sipCode: 487 });
+  });
+});
