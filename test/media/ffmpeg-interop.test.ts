@@ -7,13 +7,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pcmuCodec } from "../../src/codec/g711.ts";
-import { createCodecRegistry } from "../../src/codec/registry.ts";
-import { nullLogger } from "../../src/lib/logger.ts";
-import { createMediaService } from "../../src/media/media-service.ts";
 import type { MediaService, MediaSession } from "../../src/media/types.ts";
 import { cryptoRandom } from "../../src/runtime/crypto-random.ts";
-import { createSystemTimers, systemClock } from "../../src/runtime/system-clock.ts";
 import { generateKeyMaterial, serializeCryptoAttribute } from "../../src/srtp/sdes.ts";
 import {
   freePorts,
@@ -24,8 +19,8 @@ import {
   waitExit,
 } from "../support/peers.ts";
 import { goertzel, tone } from "../support/tone.ts";
+import { allocateSession, HOST, loopbackMediaService } from "./loopback-service.ts";
 
-const HOST = "127.0.0.1";
 const skip = skipWithout("ffmpeg");
 const services: MediaService[] = [];
 const peers: PeerProcess[] = [];
@@ -36,20 +31,9 @@ afterEach(async () => {
 });
 
 async function session(): Promise<MediaSession> {
-  const registry = createCodecRegistry([pcmuCodec]);
-  const svc = createMediaService({
-    bindAddress: HOST,
-    ports: { min: 0, max: 0 },
-    clock: systemClock,
-    timers: createSystemTimers(),
-    random: cryptoRandom,
-    logger: nullLogger,
-    resolveCodec: (n) => registry.get(n),
-  });
+  const svc = loopbackMediaService();
   services.push(svc);
-  const r = await svc.allocate("ffmpeg");
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
+  return allocateSession(svc, "ffmpeg");
 }
 
 function concat(frames: Int16Array[]): Int16Array {

@@ -4,40 +4,24 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import type { udp } from "bun";
-import { pcmuCodec } from "../../src/codec/g711.ts";
-import { createCodecRegistry } from "../../src/codec/registry.ts";
-import { nullLogger } from "../../src/lib/logger.ts";
-import { createMediaService, type MediaServiceOptions } from "../../src/media/media-service.ts";
+import type { MediaServiceOptions } from "../../src/media/media-service.ts";
 import type { FrameSource, MediaService, MediaSession } from "../../src/media/types.ts";
 import { createRtpView, decodeRtp, encodeRtp } from "../../src/rtp/rtp-packet.ts";
 import { cryptoRandom } from "../../src/runtime/crypto-random.ts";
-import { createSystemTimers, systemClock } from "../../src/runtime/system-clock.ts";
 import { goertzel, tone } from "../support/tone.ts";
+import { allocateSession, HOST, loopbackMediaService } from "./loopback-service.ts";
 
-const HOST = "127.0.0.1";
-const registry = createCodecRegistry([pcmuCodec]);
 const services: MediaService[] = [];
 const rawSockets: udp.Socket<"uint8array">[] = [];
 
 function service(over: Partial<MediaServiceOptions> = {}): MediaService {
-  const s = createMediaService({
-    bindAddress: HOST,
-    ports: { min: 0, max: 0 },
-    clock: systemClock,
-    timers: createSystemTimers(),
-    random: cryptoRandom,
-    logger: nullLogger,
-    resolveCodec: (n) => registry.get(n),
-    ...over,
-  });
+  const s = loopbackMediaService(over);
   services.push(s);
   return s;
 }
 
-async function allocate(s: MediaService): Promise<MediaSession> {
-  const r = await s.allocate("test");
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
+function allocate(s: MediaService): Promise<MediaSession> {
+  return allocateSession(s, "test");
 }
 
 /** A frame source playing a continuous tone. */
@@ -246,22 +230,9 @@ describe("media sessions over loopback UDP", () => {
     const ev = got.filter((g) => g.pt === 101);
     // sip.md §9: per digit 5 packets over 100 ms, the end packet 3 times in all → 7 packets.
     expect(ev.length).toBe(14);
-    expect(ev.map((e) => e.marker)).toEqual([
-      true,
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-      true,
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-    ]);
+    // The marker bit opens each digit's event (RFC 4733 §2.5.1.3), on the first of its 7 packets.
+    const digit = [true, false, false, false, false, false, false];
+    expect(ev.map((e) => e.marker)).toEqual([...digit, ...digit]);
     expect(ev.map((e) => e.e)).toEqual([0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1]);
     // One timestamp per digit; one SSRC and unbroken sequence numbers across audio and events.
     expect(new Set(ev.slice(0, 7).map((e) => e.ts)).size).toBe(1);
