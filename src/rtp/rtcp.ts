@@ -9,7 +9,7 @@
  * |V=2|P|  RC/SC  |      PT       |   length (32-bit words − 1)   |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  */
-import { fromUtf8, utf8 } from "../lib/bytes.ts";
+import { concatBytes, fromUtf8, utf8 } from "../lib/bytes.ts";
 import { ok, type ParseError, parseError, type Result } from "../lib/result.ts";
 import { readU32, writeU32 } from "./rtp-packet.ts";
 
@@ -53,16 +53,7 @@ export type RtcpPacket =
 
 /** Encodes packets back to back into one compound (§6.1: the first must be SR or RR). */
 export function encodeRtcpCompound(packets: readonly RtcpPacket[]): Uint8Array {
-  const parts = packets.map(encodeOne);
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(...packets.map(encodeOne));
 }
 
 function header(out: Uint8Array, count: number, pt: number): void {
