@@ -1,11 +1,14 @@
 /**
  * A minimal gateway-like UAS on our SipStack for interop tests: answers INVITE with 180 and a
- * 200 carrying an SDP answer with a dummy m=audio, answers OPTIONS (the stack's default) and
- * BYE, and records what happened so tests can assert on our side too.
+ * 200 carrying an SDP answer with a dummy m=audio (optionally after a digest challenge with our
+ * auth server), answers OPTIONS (the stack's default) and BYE, and records what happened so
+ * tests can assert on our side too.
  */
 import { utf8 } from "../../../src/lib/bytes.ts";
 import { cryptoRandom } from "../../../src/runtime/crypto-random.ts";
 import { createSystemTimers, systemClock } from "../../../src/runtime/system-clock.ts";
+import { buildChallenge, NonceStore, verifyAuthorization } from "../../../src/sip/auth/index.ts";
+import { getHeader } from "../../../src/sip/message/index.ts";
 import { SipStack } from "../../../src/sip/transport/sip-stack.ts";
 import type { TransportProtocol } from "../../../src/sip/transport/types.ts";
 
@@ -41,11 +44,41 @@ export async function startStack(protocol: TransportProtocol): Promise<SipStack>
   return stack;
 }
 
-export async function startGatewayUas(protocol: TransportProtocol): Promise<GatewayUas> {
+export interface GatewayUasOptions {
+  /** Challenge every INVITE with our digest server (sip.md §3) and accept these credentials. */
+  auth?: { username: string; password: string };
+}
+
+export async function startGatewayUas(
+  protocol: TransportProtocol,
+  options: GatewayUasOptions = {},
+): Promise<GatewayUas> {
   const stack = await startStack(protocol);
   const events: string[] = [];
+  const nonces = new NonceStore({ random: cryptoRandom });
+  const auth = options.auth;
   stack.setHandlers({
     invite(call) {
+      if (auth !== undefined) {
+        const authorization = getHeader(call.request, "Authorization");
+        if (authorization === undefined) {
+          events.push("challenged");
+          const challenge = buildChallenge(nonces.issue(systemClock.now()));
+          call.reject(401, undefined, [{ name: "WWW-Authenticate", value: challenge }]);
+          return;
+        }
+        const verdict = verifyAuthorization(nonces, {
+          authorization,
+          method: "INVITE",
+          now: systemClock.now(),
+          passwordFor: (u) => (u === auth.username ? auth.password : undefined),
+        });
+        events.push(`auth-${verdict.verdict}`);
+        if (verdict.verdict !== "ok") {
+          call.reject(403);
+          return;
+        }
+      }
       events.push("invite");
       call.on("confirmed", () => events.push("confirmed"));
       call.on("ack-timeout", () => events.push("ack-timeout"));
