@@ -15,6 +15,7 @@ import {
   serializeSdp,
 } from "../sdp/index.ts";
 import type { Call, LocalSession } from "./call.ts";
+import { CALL_ERRORS } from "./errors.ts";
 import type { IncomingDecision } from "./events.ts";
 import type { CallMedia, DecisionPort, DigestPort, InboundInvite, InviteInputs, MediaPort } from "./ports.ts";
 import { type AdvertiseOptions, admitInvite, advertisedAddress, type TrunkPeer } from "./trunk-host.ts";
@@ -50,7 +51,7 @@ const PROBE_PORT = 9;
 
 export function receiveInvite(ctx: InboundContext, invite: InboundInvite): InviteInputs {
   // sip.md §5: shutting down → 503.
-  if (ctx.shuttingDown) return refuse(invite, 503);
+  if (ctx.shuttingDown) return refuse(invite, CALL_ERRORS.shutting_down.sipStatus);
   const admission = admitInvite(
     ctx.peers,
     invite.source.address,
@@ -81,7 +82,7 @@ export function receiveInvite(ctx: InboundContext, invite: InboundInvite): Invit
     offer = parsed.value;
   }
   // webhooks.md §2: at most 256 calls await a decision; the next INVITE gets 503.
-  if (!ctx.reserveDecisionSlot()) return refuse(invite, 503);
+  if (!ctx.reserveDecisionSlot()) return refuse(invite, CALL_ERRORS.overloaded.sipStatus);
 
   const flow = new InboundFlow(ctx, invite, peer, offer);
   flow.run().catch(() => flow.fail());
@@ -128,7 +129,8 @@ class InboundFlow {
     if (media === undefined || this.ctx.shuttingDown) {
       media?.close();
       this.releaseSlot();
-      this.invite.reject(503); // sip.md §5: no free RTP port / shutting down.
+      // sip.md §5: no free RTP port / shutting down.
+      this.invite.reject(CALL_ERRORS[media === undefined ? "no_rtp_port" : "shutting_down"].sipStatus);
       return;
     }
     const address = advertisedAddress(this.peer, this.invite.source.address, this.ctx.advertise);

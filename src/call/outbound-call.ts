@@ -72,7 +72,10 @@ export async function dialPeer(
   call.localSdp = offer;
   const uris = peerDialUris(peer.host, peer.port, request.to, request.from, address);
   const handlers: OutboundHandlers = {
-    provisional: () => call.apply({ kind: "ringing" }),
+    // sip.md §4: 180/183 → ringing (webhooks.md §3: call.ringing on the first of them).
+    provisional: (status) => {
+      if (status === 180 || status === 183) call.apply({ kind: "ringing" });
+    },
     answered: (sdp, dialog) => answered(call, sdp, dialog),
     failed: (status) => {
       call.outbound = undefined;

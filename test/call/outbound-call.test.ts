@@ -132,6 +132,14 @@ describe("responses to our INVITE (sip.md §4, webhooks.md §3)", () => {
     },
   );
 
+  test("stays dialing on provisional responses other than 180 and 183", async () => {
+    const { h, invite, call } = await dial();
+    invite.handlers.provisional(181);
+    invite.handlers.provisional(182);
+    expect(h.manager.get(call.callId)?.status).toBe("dialing");
+    expect(h.events).toEqual([]);
+  });
+
   test("ends failed without sip_code when no response came at all", async () => {
     const { h, invite } = await dial();
     invite.handlers.failed(undefined);
