@@ -8,6 +8,7 @@ import { type AudioCodec, FRAME_SAMPLES, type FrameEncoder, MAX_ENCODED_BYTES } 
 import type { Random } from "../lib/random.ts";
 import { randomU32 } from "../lib/random.ts";
 import { RTP_FIXED_HEADER_BYTES, writeRtpHeader } from "../rtp/rtp-packet.ts";
+import { seqNext, timestampAdd } from "../rtp/sequence.ts";
 import type { SrtpContext } from "../srtp/srtp-context.ts";
 
 /** Room for header, the largest encoded frame and the SRTP trailer (MKI up to 16 + tag). */
@@ -60,7 +61,7 @@ export class OutboundStream {
   audio(pcm: Int16Array | undefined): number {
     const n = this.encoder.encode(pcm ?? this.silence, this.body);
     const ts = this.timestamp;
-    this.timestamp = (this.timestamp + this.codec.rtpTicksPer20ms) >>> 0;
+    this.timestamp = timestampAdd(this.timestamp, this.codec.rtpTicksPer20ms);
     if (n <= 0) return 0;
     writeRtpHeader(this.packet, this.payloadType, false, this.seq, ts, this.ssrc);
     return this.finish(RTP_FIXED_HEADER_BYTES + n, ts);
@@ -81,7 +82,7 @@ export class OutboundStream {
    * time keeps advancing underneath so audio resumes at the right timestamp.
    */
   event(payloadType: number, length: number, marker: boolean, timestamp: number): number {
-    this.timestamp = (this.timestamp + this.codec.rtpTicksPer20ms) >>> 0;
+    this.timestamp = timestampAdd(this.timestamp, this.codec.rtpTicksPer20ms);
     writeRtpHeader(this.packet, payloadType, marker, this.seq, timestamp, this.ssrc);
     for (let i = 0; i < length; i++) this.packet[RTP_FIXED_HEADER_BYTES + i] = this.eventPayload[i]!;
     return this.finish(RTP_FIXED_HEADER_BYTES + length, timestamp);
@@ -89,7 +90,7 @@ export class OutboundStream {
 
   /** Advances time without sending (recvonly/inactive), so a resume continues the timeline. */
   skip(): void {
-    this.timestamp = (this.timestamp + this.codec.rtpTicksPer20ms) >>> 0;
+    this.timestamp = timestampAdd(this.timestamp, this.codec.rtpTicksPer20ms);
   }
 
   close(): void {
@@ -97,7 +98,7 @@ export class OutboundStream {
   }
 
   private finish(length: number, ts: number): number {
-    this.seq = (this.seq + 1) & 0xffff;
+    this.seq = seqNext(this.seq);
     this.packetsSent++;
     this.octetsSent += length - RTP_FIXED_HEADER_BYTES;
     this.lastTimestamp = ts;

@@ -13,7 +13,7 @@
  * by pulling the anchor in once packets arrive more than `max` early; one running slow
  * underruns and re-anchors.
  */
-import { seqDelta, timestampDelta } from "./sequence.ts";
+import { seqDelta, seqNext, timestampDelta } from "./sequence.ts";
 
 export interface JitterBufferOptions {
   /** RTP clock rate of the stream (8000, or 48000 for Opus). */
@@ -181,7 +181,7 @@ export class JitterBuffer {
       this.lengths[slot] = -1;
       this.count--;
       this.lastPlayedTs = ts;
-      this.nextSeq = (this.nextSeq + 1) & 0xffff;
+      this.nextSeq = seqNext(this.nextSeq);
       return "packet";
     }
     // The next packet is missing: give up on it once the earliest later packet is due.
@@ -191,7 +191,7 @@ export class JitterBuffer {
     out.timestamp = this.lastPlayedTs;
     out.marker = false;
     out.payload = this.empty;
-    this.nextSeq = (this.nextSeq + 1) & 0xffff;
+    this.nextSeq = seqNext(this.nextSeq);
     this.counters.missing++;
     return "missing";
   }

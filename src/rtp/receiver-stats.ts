@@ -3,6 +3,7 @@
  * extended sequence numbers, cumulative/fractional loss for reception report blocks, and the
  * interarrival jitter estimate. Plain mutable state; one instance per remote SSRC.
  */
+import { seqNext } from "./sequence.ts";
 
 const RTP_SEQ_MOD = 0x10000;
 /** A.1: tolerated jump ahead before a sequence is called a restart. */
@@ -41,7 +42,7 @@ export class ReceiverStats {
     const udelta = (seq - this.maxSeq) & 0xffff;
     if (this.probation > 0) {
       // A.1: a source is valid only after MIN_SEQUENTIAL packets in sequence.
-      if (seq === ((this.maxSeq + 1) & 0xffff)) {
+      if (seq === seqNext(this.maxSeq)) {
         this.probation--;
         this.maxSeq = seq;
         if (this.probation === 0) {
@@ -63,7 +64,7 @@ export class ReceiverStats {
       if (seq === this.badSeq) {
         this.initSeq(seq);
       } else {
-        this.badSeq = (seq + 1) & 0xffff;
+        this.badSeq = seqNext(seq);
         return false;
       }
     }
