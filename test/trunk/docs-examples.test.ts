@@ -12,7 +12,8 @@ import { makeTempDir } from "../support/peers.ts";
 const doc = readFileSync(resolve(import.meta.dir, "../../docs/trunks.md"), "utf8");
 
 function block(lang: "toml" | "yaml"): string {
-  const m = doc.match(new RegExp("```" + lang + "\\n([\\s\\S]*?)```"));
+  const fence = "```";
+  const m = doc.match(new RegExp(`${fence}${lang}\\n([\\s\\S]*?)${fence}`));
   if (m?.[1] === undefined) throw new Error(`no ${lang} block in docs/trunks.md`);
   return m[1];
 }
