@@ -84,7 +84,10 @@ export class SipStack implements SipService {
       random: options.random,
       contact: (peer) => `<${this.contactUri(peer.protocol)}>`,
       sendNonInvite: (request, peer) => this.sendNonInvite(request, peer),
-      forgetDialog: (d) => void this.dialogs.delete(d.id),
+      forgetDialog: (d) => {
+        if (this.dialogs.get(d.id) === d) this.dialogs.delete(d.id);
+      },
+      reinvite: (dialog, request) => this.startInvite(dialog.peer, request, {}, dialog),
     };
     this.incomingHost = {
       timers: options.timers,
@@ -232,12 +235,22 @@ export class SipStack implements SipService {
       remote: { address: opts.target.address, port: opts.target.port },
     };
     if (opts.connection !== undefined) peer.connection = opts.connection;
-    const call = new OutgoingCall(peer, this.callHost, {
+    return this.startInvite(peer, opts.request, opts);
+  }
+
+  private startInvite(
+    peer: Source,
+    request: SipRequest,
+    opts: Pick<InviteOptions, "credentials" | "followRedirects">,
+    existingDialog?: SipDialog,
+  ): OutgoingCall | undefined {
+    const uac = {
       random: this.options.random,
       ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
       ...(opts.followRedirects !== undefined ? { followRedirects: opts.followRedirects } : {}),
-    });
-    return call.start(opts.request) ? call : undefined;
+    };
+    const call = new OutgoingCall(peer, this.callHost, uac, existingDialog);
+    return call.start(request) ? call : undefined;
   }
 
   /** An out-of-dialog non-INVITE request, answered once with credentials on 401/407. */
@@ -321,7 +334,11 @@ export class SipStack implements SipService {
         );
       } else void this.sendNonInvite(request, call.peer);
     },
-    openDialog: (call: OutgoingCall, ref: Dialog) => this.openDialog(ref, call.peer),
+    openDialog: (call: OutgoingCall, ref: Dialog, response: SipResponse) => {
+      if (call.existingDialog === undefined) return this.openDialog(ref, call.peer);
+      call.existingDialog.refreshTarget(response);
+      return call.existingDialog;
+    },
   };
 
   private respondTx(txId: string, response: SipResponse): void {

@@ -5,9 +5,15 @@
  * destination and keeps the current record.
  */
 import type { Random } from "../../lib/random.ts";
-import { acceptRemoteCSeq, createInDialogRequest, type Dialog, keyOfDialog } from "../dialog/index.ts";
-import type { SipRequest } from "../message/index.ts";
-import type { RequestOptions, RequestOutcome, SipDialogHandle } from "../ua/sip-service.ts";
+import {
+  acceptRemoteCSeq,
+  createInDialogRequest,
+  type Dialog,
+  keyOfDialog,
+  refreshRemoteTarget,
+} from "../dialog/index.ts";
+import type { SipMessage, SipRequest } from "../message/index.ts";
+import type { ClientInvite, RequestOptions, RequestOutcome, SipDialogHandle } from "../ua/sip-service.ts";
 import type { Source } from "./sip-io.ts";
 
 /** What a dialog needs from the stack. */
@@ -16,6 +22,8 @@ export interface DialogHost {
   /** Our Contact (name-addr) for target refresh requests (§12.2.1.1). */
   contact(peer: Source): string;
   sendNonInvite(request: SipRequest, peer: Source): Promise<RequestOutcome>;
+  /** Sends an in-dialog INVITE through the UAC machinery, bound to `dialog`. */
+  reinvite(dialog: SipDialog, request: SipRequest): ClientInvite | undefined;
   forgetDialog(dialog: SipDialog): void;
 }
 
@@ -69,6 +77,16 @@ export class SipDialog implements SipDialogHandle {
     });
     this.record = dialog;
     return request;
+  }
+
+  reinvite(options: RequestOptions = {}): ClientInvite | undefined {
+    if (this.ended) return undefined;
+    return this.host.reinvite(this, this.nextRequest("INVITE", options));
+  }
+
+  /** §12.2: a target refresh request from the peer, or the 2xx to ours, replaces the remote target. */
+  refreshTarget(message: SipMessage): void {
+    this.record = refreshRemoteTarget(this.record, message);
   }
 
   /** Marks the dialog over (BYE sent or received); later requests for it get 481. */

@@ -57,6 +57,8 @@ export class IncomingCall extends Emitter<ServerInviteEvents> implements ServerI
     const start = startUasInvite(request, toTag, host.timerConfig);
     this.state = start.state;
     this.dialogValue = existingDialog;
+    // §12.2.2: a re-INVITE is a target refresh request.
+    existingDialog?.refreshTarget(request);
     this.perform(start.actions);
   }
 

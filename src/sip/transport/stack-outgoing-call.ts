@@ -27,7 +27,8 @@ export interface OutgoingCallHost {
   sendCancel(call: OutgoingCall, request: SipRequest): void;
   /** ACK or BYE inside the dialog, outside of the INVITE transaction. */
   sendInDialog(call: OutgoingCall, request: SipRequest): void;
-  openDialog(call: OutgoingCall, ref: Dialog): SipDialog;
+  /** The dialog a 2xx confirms: a new one, or for a re-INVITE the existing one, refreshed (§12.2). */
+  openDialog(call: OutgoingCall, ref: Dialog, response: SipResponse): SipDialog;
 }
 
 export class OutgoingCall extends Emitter<ClientInviteEvents> implements ClientInvite {
@@ -38,6 +39,8 @@ export class OutgoingCall extends Emitter<ClientInviteEvents> implements ClientI
     readonly peer: Source,
     private readonly host: OutgoingCallHost,
     private readonly options: UacInviteOptions,
+    /** Set for a re-INVITE: the dialog it is sent in. */
+    readonly existingDialog?: SipDialog,
   ) {
     super();
   }
@@ -105,7 +108,7 @@ export class OutgoingCall extends Emitter<ClientInviteEvents> implements ClientI
           this.emit("provisional", a.response);
           break;
         case "answered": {
-          this.dialogValue = this.host.openDialog(this, a.dialog);
+          this.dialogValue = this.host.openDialog(this, a.dialog, a.response);
           this.emit("answered", { response: a.response, dialog: this.dialogValue });
           break;
         }

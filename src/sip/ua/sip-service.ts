@@ -53,8 +53,10 @@ export interface SipDialogHandle {
   request(method: string, options?: RequestOptions): Promise<RequestOutcome>;
   /** BYE; the dialog is forgotten at once (sip.md §6). */
   bye(options?: RequestOptions): Promise<RequestOutcome>;
-  /** The next in-dialog request, built but not sent (a re-INVITE goes through `SipService.invite`). */
+  /** The next in-dialog request, built but not sent. */
   nextRequest(method: string, options?: RequestOptions): SipRequest;
+  /** A re-INVITE (hold, resume, session refresh; sip.md §7); its 2xx refreshes this dialog's target. */
+  reinvite(options?: RequestOptions): ClientInvite | undefined;
   end(): void;
 }
 

@@ -6,6 +6,7 @@ import { getHeaders, type SipRequest } from "../../../src/sip/message/index.ts";
 import { SipStack } from "../../../src/sip/transport/sip-stack.ts";
 import type { TransportProtocol } from "../../../src/sip/transport/types.ts";
 import { buildRequest } from "../../../src/sip/ua/invite-request.ts";
+import type { SipDialogHandle } from "../../../src/sip/ua/sip-service.ts";
 
 const stacks: SipStack[] = [];
 afterEach(async () => {
@@ -85,6 +86,69 @@ describe("SipStack on loopback", () => {
       expect(confirmed).toBe(true);
     });
   }
+
+  test("re-INVITE in a confirmed dialog reaches the callee as a re-INVITE and keeps the dialog", async () => {
+    const a = await stack("UDP");
+    const b = await stack("UDP");
+    const reinvites: string[] = [];
+    b.setHandlers({
+      invite(call) {
+        if (call.existingDialog !== undefined) reinvites.push(fromUtf8(call.request.body));
+        call.accept({ body: utf8("v=0\r\nanswer\r\n"), contentType: "application/sdp" });
+      },
+    });
+    const bl = b.local("UDP")!;
+    const call = a.invite({
+      target: { protocol: "UDP", address: "127.0.0.1", port: bl.port },
+      request: invite(a, b, "UDP"),
+    })!;
+    const dialog = await until<SipDialogHandle>((done) => call.on("answered", ({ dialog }) => done(dialog)));
+    const re = dialog.reinvite({ body: utf8("v=0\r\na=sendonly\r\n"), contentType: "application/sdp" })!;
+    const same = await until<SipDialogHandle>((done) => re.on("answered", ({ dialog }) => done(dialog)));
+    expect(same).toBe(dialog);
+    expect(reinvites).toEqual(["v=0\r\na=sendonly\r\n"]);
+    const bye = await dialog.bye();
+    expect(bye.ok && bye.response.status).toBe(200);
+  });
+
+  test("IPv6: a call over [::1] gets bracketed Via/Contact hosts and completes", async () => {
+    const mk = async () => {
+      const s = new SipStack({
+        clock: systemClock,
+        timers: createSystemTimers(),
+        random: cryptoRandom,
+        listen: [{ protocol: "UDP", hostname: "::1", port: 0 }],
+      });
+      await s.start();
+      stacks.push(s);
+      return s;
+    };
+    const a = await mk();
+    const b = await mk();
+    let via = "";
+    b.setHandlers({
+      invite(call) {
+        via = getHeaders(call.request, "Via")[0] ?? "";
+        call.accept();
+      },
+    });
+    const bl = b.local("UDP")!;
+    const request = buildRequest({
+      method: "INVITE",
+      uri: `sip:bob@[::1]:${bl.port}`,
+      from: "<sip:alice@[::1]>",
+      fromTag: a.newTag(),
+      to: `<sip:bob@[::1]:${bl.port}>`,
+      callId: a.newCallId(),
+      contact: a.contactUri("UDP", "alice"),
+    });
+    expect(a.contactUri("UDP")).toMatch(/^sip:\[::1\]:\d+;transport=udp$/);
+    const call = a.invite({ target: { protocol: "UDP", address: "::1", port: bl.port }, request })!;
+    const dialog = await until<SipDialogHandle>((done) => call.on("answered", ({ dialog }) => done(dialog)));
+    expect(via).toMatch(/^SIP\/2\.0\/UDP \[::1\]:\d+;branch=z9hG4bK/);
+    const bye = await dialog.bye();
+    expect(bye.ok && bye.response.status).toBe(200);
+  });
 
   test("answers OPTIONS with 200 and the Allow list (sip.md §3)", async () => {
     const a = await stack("UDP");
