@@ -39,10 +39,14 @@ export function deriveKey(prf: AesCm, masterSalt: Uint8Array, label: number, len
 /** The three session keys for SRTP (`rtcp` false) or SRTCP (`rtcp` true). */
 export function deriveSessionKeys(masterKey: Uint8Array, masterSalt: Uint8Array, rtcp: boolean): SessionKeys {
   const prf = new AesCm(masterKey);
-  const base = rtcp ? LABEL_SRTCP_ENCRYPTION : LABEL_SRTP_ENCRYPTION;
   return {
-    encryptionKey: deriveKey(prf, masterSalt, base, MASTER_KEY_BYTES),
-    authKey: deriveKey(prf, masterSalt, base + 1, AUTH_KEY_BYTES),
-    salt: deriveKey(prf, masterSalt, base + 2, MASTER_SALT_BYTES),
+    encryptionKey: deriveKey(
+      prf,
+      masterSalt,
+      rtcp ? LABEL_SRTCP_ENCRYPTION : LABEL_SRTP_ENCRYPTION,
+      MASTER_KEY_BYTES,
+    ),
+    authKey: deriveKey(prf, masterSalt, rtcp ? LABEL_SRTCP_AUTH : LABEL_SRTP_AUTH, AUTH_KEY_BYTES),
+    salt: deriveKey(prf, masterSalt, rtcp ? LABEL_SRTCP_SALT : LABEL_SRTP_SALT, MASTER_SALT_BYTES),
   };
 }
