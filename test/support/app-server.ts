@@ -4,8 +4,11 @@
  * event (§3), on 127.0.0.1 with a free port. Records both in arrival order and answers
  * `/incoming` as the test scripts it: accept (stream flag, custom parameters, webhook
  * override), reject (reason, sip_code), a delay, any HTTP status, a non-JSON body, or no
- * answer at all (held until the fake app stops).
+ * answer at all (held until the fake app stops). `startCallRig` runs the real gateway process
+ * with a trunk-host block whose webhook points at such an app.
  */
+import { type RunningGateway, startGatewayProcess } from "./gateway.ts";
+import { freePorts } from "./peers.ts";
 
 /** `/incoming` request body (webhooks.md §2). */
 export interface IncomingRequest {
@@ -185,4 +188,99 @@ export function startFakeApp(options: FakeAppOptions = {}): FakeApp {
     url: `http://127.0.0.1:${port}`,
     webhookUrl: `http://127.0.0.1:${port}/events`,
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The call rig: the real gateway process with a trunk-host `[server]` block (config.md §2) whose
+// webhook points at a fresh fake app. Peers come from the test.
+
+export interface RigPeer {
+  name: string;
+  host?: string;
+  hosts?: string[];
+  codecs?: string[];
+  auth?: { username: string; password: string };
+}
+
+export interface CallRigOptions {
+  /** Default: one peer "local" allowing 127.0.0.1. */
+  peers?: RigPeer[];
+  /** `webhook.url` override (e.g. a dead port for "app down"); default the fake app's. */
+  webhookUrl?: string;
+  encoding?: "audio/x-mulaw" | "audio/x-l16";
+  retry?: number;
+  /** `webhook.timeout`, default "3s". */
+  timeout?: string;
+  decide?: (req: IncomingRequest) => Decision;
+}
+
+export interface CallRig {
+  readonly app: FakeApp;
+  readonly gw: RunningGateway;
+  readonly sipPort: number;
+  readonly httpUrl: string;
+  readonly apiKey: string;
+  /** fetch against the REST API with the bearer key. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+const q = (s: string) => JSON.stringify(s);
+
+function peerToml(p: RigPeer): string {
+  const lines = ["[[server.peers]]", `name = ${q(p.name)}`];
+  if (p.host !== undefined) lines.push(`host = ${q(p.host)}`);
+  if (p.hosts !== undefined) lines.push(`hosts = [${p.hosts.map(q).join(", ")}]`);
+  if (p.codecs !== undefined) lines.push(`codecs = [${p.codecs.map(q).join(", ")}]`);
+  if (p.auth !== undefined)
+    lines.push("[server.peers.auth]", `username = ${q(p.auth.username)}`, `password = ${q(p.auth.password)}`);
+  return lines.join("\n");
+}
+
+/** Starts a fake app and the gateway (trunk host on a free UDP port) pointed at it. */
+export async function startCallRig(o: CallRigOptions = {}): Promise<CallRig> {
+  const app = startFakeApp(o.decide === undefined ? {} : { decide: o.decide });
+  const [httpPort, sipPort] = await freePorts(2);
+  const apiKey = "e2e-key";
+  const peers = o.peers ?? [{ name: "local", host: "127.0.0.1" }];
+  const toml = [
+    "[listen]",
+    `http = "127.0.0.1:${httpPort}"`,
+    "[server]",
+    `listen = "127.0.0.1:${sipPort}"`,
+    ...peers.map(peerToml),
+    "[webhook]",
+    `url = ${q(o.webhookUrl ?? app.webhookUrl)}`,
+    `timeout = ${q(o.timeout ?? "3s")}`,
+    `retry = ${o.retry ?? 0}`,
+    "[stream]",
+    `encoding = ${q(o.encoding ?? "audio/x-mulaw")}`,
+    "[auth]",
+    `api_key = ${q(apiKey)}`,
+    "",
+  ].join("\n");
+  let gw: RunningGateway;
+  try {
+    gw = await startGatewayProcess({ toml, httpPort: httpPort! });
+  } catch (e) {
+    await app.stop();
+    throw e;
+  }
+  const httpUrl = gw.httpUrl;
+  return {
+    app,
+    gw,
+    sipPort: sipPort!,
+    httpUrl,
+    apiKey,
+    api: (path, init = {}) =>
+      fetch(`${httpUrl}${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${apiKey}`, ...(init.headers ?? {}) },
+      }),
+    stop: async () => {
+      await gw.proc.stop();
+      await app.stop();
+    },
+  };
 }

@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { UdpDatagram } from "./pcap.ts";
-import { type PeerProcess, spawnPeer } from "./peers.ts";
+import { freePorts, type PeerProcess, spawnPeer } from "./peers.ts";
 
 export const SIPP_SCENARIOS = resolve(import.meta.dir, "../interop/sipp-calls");
 /** The 8 s PCMA pcap (30 ms packets) shipped by Debian's sip-tester. */
@@ -200,4 +200,104 @@ export function rtpPayloads(datagrams: readonly UdpDatagram[], dstPort: number, 
     out.push(b.subarray(12 + (b[0]! & 0x0f) * 4));
   }
   return out;
+}
+
+/**
+ * Writes a classic pcap (Ethernet, IPv4, UDP) of RTP packets carrying `payloads` with payload
+ * type `pt`, one every `ptimeMs`, for sipp's `play_pcap_audio` (which keeps the packet timing
+ * and payload, and rewrites addresses and ports to the call's).
+ */
+export function writeRtpPcap(
+  path: string,
+  payloads: readonly Uint8Array[],
+  pt: number,
+  ptimeMs = 20,
+): string {
+  const records: Uint8Array[] = [];
+  const header = new Uint8Array(24);
+  const h = new DataView(header.buffer);
+  h.setUint32(0, 0xa1b2c3d4, true);
+  h.setUint16(4, 2, true);
+  h.setUint16(6, 4, true);
+  h.setUint32(16, 65535, true);
+  h.setUint32(20, 1, true); // LINKTYPE_ETHERNET
+  records.push(header);
+  payloads.forEach((payload, i) => {
+    const rtpLen = 12 + payload.length;
+    const frameLen = 14 + 20 + 8 + rtpLen;
+    const rec = new Uint8Array(16 + frameLen);
+    const v = new DataView(rec.buffer);
+    const us = i * ptimeMs * 1000;
+    v.setUint32(0, 1_700_000_000 + Math.floor(us / 1e6), true);
+    v.setUint32(4, us % 1e6, true);
+    v.setUint32(8, frameLen, true);
+    v.setUint32(12, frameLen, true);
+    const e = 16;
+    v.setUint16(e + 12, 0x0800); // EtherType IPv4
+    const ip = e + 14;
+    rec[ip] = 0x45;
+    v.setUint16(ip + 2, 20 + 8 + rtpLen);
+    rec[ip + 8] = 64;
+    rec[ip + 9] = 17;
+    rec.set([10, 0, 0, 1], ip + 12);
+    rec.set([10, 0, 0, 2], ip + 16);
+    let sum = 0;
+    for (let k = 0; k < 20; k += 2) sum += v.getUint16(ip + k);
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+    v.setUint16(ip + 10, ~sum & 0xffff);
+    const udp = ip + 20;
+    v.setUint16(udp, 16000);
+    v.setUint16(udp + 2, 16002);
+    v.setUint16(udp + 4, 8 + rtpLen);
+    const rtp = udp + 8;
+    rec[rtp] = 0x80;
+    rec[rtp + 1] = pt & 0x7f;
+    v.setUint16(rtp + 2, i & 0xffff);
+    v.setUint32(rtp + 4, i * payload.length);
+    v.setUint32(rtp + 8, 0x7e57ca11);
+    rec.set(payload, rtp + 12);
+    records.push(rec);
+  });
+  writeFileSync(path, Buffer.concat(records));
+  return path;
+}
+
+/** A sipp caller against the gateway's trunk host, with its own free ports. */
+export interface GatewayCallOptions {
+  dir: string;
+  gatewaySipPort: number;
+  /** A scenario file name in test/interop/sipp-calls/ (copied with `placeholders`). */
+  scenario: string;
+  placeholders?: Record<string, string>;
+  keys?: Record<string, string>;
+  durationMs?: number;
+  localIp?: string;
+  auth?: { username: string; password: string };
+  timeoutS?: number;
+  name?: string;
+}
+
+export async function callGateway(o: GatewayCallOptions): Promise<{ sipp: PeerProcess; mediaPort: number }> {
+  const [sipPort, mediaPort, ctrlPort] = await freePorts(3);
+  const sipp = startSipp({
+    dir: o.dir,
+    target: { host: "127.0.0.1", port: o.gatewaySipPort },
+    scenario: scenarioCopy(o.dir, o.scenario, o.placeholders),
+    sipPort: sipPort!,
+    mediaPort: mediaPort!,
+    ctrlPort: ctrlPort!,
+    ...(o.localIp === undefined ? {} : { localIp: o.localIp }),
+    ...(o.keys === undefined ? {} : { keys: o.keys }),
+    ...(o.durationMs === undefined ? {} : { durationMs: o.durationMs }),
+    ...(o.auth === undefined ? {} : { auth: o.auth }),
+    ...(o.timeoutS === undefined ? {} : { timeoutS: o.timeoutS }),
+    ...(o.name === undefined ? {} : { name: o.name }),
+  });
+  return { sipp, mediaPort: mediaPort! };
+}
+
+/** The default keys of every scenario here: offer PCMU, stream nothing in particular. */
+export function defaultKeys(dir: string): Record<string, string> {
+  const file = join(dir, "tone1k.ulaw");
+  return rtpKeys("pcmu", makeToneFile(file, "pcmu", 1000, 10));
 }
