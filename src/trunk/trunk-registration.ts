@@ -11,6 +11,7 @@
  *   UDP NAT pinholes) so calls from the registrar can reach us between refreshes.
  */
 import type { Clock, TimerHandle, Timers } from "../lib/clock.ts";
+import { isWildcard, parseIp } from "../lib/ip.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Random } from "../lib/random.ts";
 import { setHeader } from "../sip/message/index.ts";
@@ -146,13 +147,15 @@ export class TrunkRegistration {
       if (mapped !== undefined) return { at: { address: mapped.address, port: local.port }, source: "stun" };
       this.o.logger.warn("trunk: STUN gave no address; using the local one", { trunk: t.name });
     }
-    if (local.address !== "0.0.0.0" && local.address !== "::") return { at: local, source: "local" };
+    const ip = parseIp(local.address);
+    if (ip !== undefined && !isWildcard(ip)) return { at: local, source: "local" };
     const routed = await this.o.net.localAddressTowards({ address: target.address, port: target.port });
     return { at: { address: routed ?? local.address, port: local.port }, source: "route" };
   }
 
   private begin(at: Endpoint, source: NonNullable<TrunkState["addressSource"]>): void {
     const t = this.o.trunk;
+    this.setupFailures = 0;
     this.machine = initialRegisterState({
       registrar: registrarUri(t),
       aor: addressOfRecord(t),
