@@ -50,10 +50,6 @@ const LIST_HEADERS = new Set([
   "history-info",
 ]);
 
-export function isListHeader(name: string): boolean {
-  return LIST_HEADERS.has(canonicalName(name));
-}
-
 /** First value of the header, list headers split to their first element; case-insensitive. */
 export function getHeader(msg: SipMessage, name: string): string | undefined {
   const key = canonicalName(name);

@@ -15,7 +15,6 @@ export {
   getNameAddr,
   getTag,
   hasHeader,
-  isListHeader,
   removeHeader,
   setHeader,
   topVia,
