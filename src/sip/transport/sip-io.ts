@@ -6,7 +6,7 @@
  */
 import type { Logger } from "../../lib/logger.ts";
 import { nullLogger } from "../../lib/logger.ts";
-import { type Random, randomHex } from "../../lib/random.ts";
+import type { Random } from "../../lib/random.ts";
 import {
   getHeader,
   parseMessage,
@@ -16,12 +16,10 @@ import {
   serializeVia,
   topVia,
 } from "../message/index.ts";
+import { newBranch } from "../transaction/index.ts";
 import type { SipPeer, SipTarget } from "../ua/sip-service.ts";
 import type { Inbound, SipTransport, TransportProtocol } from "./types.ts";
 import { responseDestination, stampReceived } from "./via-routing.ts";
-
-/** RFC 3261 §8.1.1.7: every branch we create starts with the magic cookie. */
-export const BRANCH_COOKIE = "z9hG4bK";
 
 /** Where a message came from (or a response goes): transport, address, stream connection. */
 export type Source = SipPeer;
@@ -56,9 +54,9 @@ export class SipIo {
     this.handlers = handlers;
   }
 
-  /** A new RFC 3261 branch: magic cookie + 64 random bits. */
+  /** A new RFC 3261 branch (§8.1.1.7: magic cookie + 64 random bits). */
   newBranch(): string {
-    return `${BRANCH_COOKIE}${randomHex(this.random, 8)}`;
+    return newBranch(this.random);
   }
 
   /** Entry point for bytes from a transport. Never throws on bad input. */

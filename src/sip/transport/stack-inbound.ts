@@ -15,7 +15,7 @@ import {
   type Header,
   type SipRequest,
 } from "../message/index.ts";
-import type { Transaction, TransactionLayer } from "../transaction/transaction-layer.ts";
+import type { Transaction, TransactionLayer } from "../transaction/index.ts";
 import type { IncomingRequest, SipServiceHandlers } from "../ua/sip-service.ts";
 import type { Source } from "./sip-io.ts";
 import type { SipDialog } from "./stack-dialog.ts";
