@@ -1,7 +1,8 @@
 /**
  * The REGISTER client of one trunk as a pure state machine (RFC 3261 §10.2; sip.md §2):
- * (state, input, now) → (state, actions). The stack runs each REGISTER in a non-INVITE client
- * transaction (Timer E/F), adds the top Via, and feeds back final responses or a timeout.
+ * (state, input) → (state, actions); time enters only as timer inputs. The stack runs each
+ * REGISTER in a non-INVITE client transaction (Timer E/F), adds the top Via, and feeds back
+ * final responses or a timeout.
  *
  *   idle ─start─▶ registering ─2xx─▶ registered ─refresh timer (50 % of expiry)─▶ registering
  *                   │  401/407 → re-send once with credentials (same nonce twice = failure)
