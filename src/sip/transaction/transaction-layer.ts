@@ -15,6 +15,7 @@
 import type { Clock, TimerHandle, Timers } from "../../lib/clock.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import type { SipMessage, SipRequest, SipResponse } from "../message/index.ts";
+import type { InviteServerOptions } from "./invite-server-transaction.ts";
 import {
   type AnyTransactionInput,
   type AnyTransactionState,
@@ -185,8 +186,8 @@ export class TransactionLayer<D> {
     this.server.clear();
   }
 
-  private machineOptions(reliable: boolean) {
-    const o: { reliable: boolean; timers?: Partial<TimerConfig>; sendTrying?: boolean } = { reliable };
+  private machineOptions(reliable: boolean): InviteServerOptions {
+    const o: InviteServerOptions = { reliable };
     if (this.opts.config !== undefined) o.timers = this.opts.config;
     if (this.opts.sendTrying !== undefined) o.sendTrying = this.opts.sendTrying;
     return o;
