@@ -7,8 +7,11 @@ import type { Server } from "bun";
 import pkg from "../package.json" with { type: "json" };
 import { createApiApp } from "./api/create-api-app.ts";
 import { buildHealthReport, type TrunkHealth } from "./api/health.ts";
+import { callsRoutes } from "./api/routes/calls.ts";
 import { webhookFailuresRoutes } from "./api/routes/webhook-failures.ts";
+import { createWsHandler, type WsData, wsRoutes } from "./api/routes/ws.ts";
 import type { Config } from "./config/index.ts";
+import { createCallSystem } from "./gateway/call-system.ts";
 import type { Clock, Timers } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Random } from "./lib/random.ts";
@@ -70,15 +73,17 @@ function hostForUrl(host: string): string {
 
 function bindHttp(
   config: Config,
-  fetch: (req: Request, server: Server<undefined>) => Response | Promise<Response>,
+  fetch: (req: Request, server: Server<WsData>) => Response | Promise<Response>,
+  websocket: ReturnType<typeof createWsHandler>,
 ) {
   const { host, port } = config.listen.http;
   try {
     return ok(
-      Bun.serve({
+      Bun.serve<WsData>({
         hostname: host,
         port,
         fetch,
+        websocket,
         // Bodies over 10 MiB get the API's JSON 413; Bun's own cap sits above that.
         maxRequestBodySize: 16 * 1024 * 1024,
         ...(config.tls ? { tls: { cert: config.tls.cert, key: config.tls.key } } : {}),
@@ -95,10 +100,13 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
   const metrics = createMetrics();
   const trunkStates: TrunkHealth[] = config.trunks.map((t) => ({ name: t.name, registered: false }));
   for (const t of config.trunks) metrics.trunkRegistered.set(t.name, 0);
-  const activeCalls = () => 0;
-  metrics.activeCalls.collect(activeCalls);
 
   const webhooks = createWebhooks(config, rt, metrics);
+  const built = await createCallSystem(config, { ...rt, metrics, ...webhooks });
+  if (!built.ok) return built;
+  const calls = built.value;
+  metrics.activeCalls.collect(() => calls.manager.size);
+
   const api = createApiApp({
     apiKey: config.auth.apiKey,
     rateLimitRps: config.rateLimit.requestsPerSecond,
@@ -106,11 +114,22 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
     metrics,
     logger: logger.child({ component: "api" }),
     health: () =>
-      buildHealthReport({ trunks: trunkStates, sipServerListening: false, activeCalls: activeCalls() }),
-    routes: [webhookFailuresRoutes(webhooks.dlq)],
+      buildHealthReport({
+        trunks: trunkStates,
+        sipServerListening: calls.stack !== undefined,
+        activeCalls: calls.manager.size,
+      }),
+    routes: [
+      callsRoutes(calls.manager, {
+        tls: config.tls !== undefined,
+        listenHttp: `${hostForUrl(config.listen.http.host)}:${config.listen.http.port}`,
+      }),
+      wsRoutes(calls.hub),
+      webhookFailuresRoutes(webhooks.dlq),
+    ],
   });
 
-  const http = bindHttp(config, (req, server) => api.fetch(req, { server }));
+  const http = bindHttp(config, (req, server) => api.fetch(req, { server }), createWsHandler(calls.hub));
   if (!http.ok) return http;
   const server = http.value;
   const scheme = config.tls ? "https" : "http";
@@ -124,6 +143,13 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
     // Stop taking new connections; in-flight requests finish (the whole sequence is capped).
     run: () => server.stop(false),
   });
+  const stack = calls.stack;
+  if (stack !== undefined) {
+    // New INVITEs/OPTIONS get 503 from here on (spec/README.md step 4).
+    shutdown.register({ name: "sip-503", phase: "stop-accepting", run: () => stack.beginShutdown() });
+  }
+  shutdown.register({ name: "calls", phase: "end-calls", run: () => calls.manager.shutdown() });
+  shutdown.register({ name: "streams", phase: "close-streams", run: () => calls.hub.closeAll() });
   shutdown.register({
     name: "webhooks",
     phase: "flush-webhooks",
@@ -134,6 +160,14 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
     },
   });
   shutdown.register({ name: "http-close", phase: "close-listeners", run: () => server.stop(true) });
+  shutdown.register({
+    name: "sip-media-close",
+    phase: "close-listeners",
+    run: async () => {
+      await calls.stack?.stop();
+      calls.media?.close();
+    },
+  });
 
   return ok({ httpUrl, metrics, shutdown: () => shutdown.run() });
 }

@@ -33,6 +33,8 @@ const ALLOWED: Record<string, string[]> = {
   config: [],
   stun: [],
   trunk: ["sip/ua", "sip/message", "sip/auth", "sip/transport", "stun"],
+  // Composition-root helpers: the adapters app.ts wires between cores and IO (DESIGN.md rule 4).
+  gateway: ["*"],
   root: ["*"],
 };
 
