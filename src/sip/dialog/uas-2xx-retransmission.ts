@@ -51,6 +51,8 @@ export function createUas2xxRetransmission(
   opts: Uas2xxOptions,
   now: number,
 ): Uas2xxStep {
+  // RFC 3261 §17.1.1.1 defaults (T1 500 ms, T2 4 s); sip/transaction's DEFAULT_TIMER_CONFIG is
+  // the same table, but this layer may not import it (DESIGN.md: dialog imports sip/message only).
   const T1 = opts.T1 ?? 500;
   const T2 = opts.T2 ?? 4000;
   const actions: Uas2xxAction[] = [{ type: "send", response }];
