@@ -19,7 +19,7 @@ import { type Logger, nullLogger } from "../../lib/logger.ts";
 import { type Random, randomHex } from "../../lib/random.ts";
 import type { DigestCredentials } from "../auth/index.ts";
 import { createUasDialog, type Dialog } from "../dialog/index.ts";
-import { createResponse, type SipRequest, type SipResponse, topVia } from "../message/index.ts";
+import { checkRequest, createResponse, type SipRequest, type SipResponse, topVia } from "../message/index.ts";
 import { type TimerConfig, type Transaction, TransactionLayer } from "../transaction/index.ts";
 import { authenticatedRetry } from "../ua/auth-retry.ts";
 import type { RegisterConfig } from "../ua/register-client.ts";
@@ -54,6 +54,8 @@ export interface SipStackOptions {
   allow?: string;
   userAgent?: string;
   timerConfig?: Partial<TimerConfig>;
+  /** Option tags a `Require` may name (§8.2.2.3); others get 420. Default: `timer` (RFC 4028). */
+  supported?: readonly string[];
 }
 
 export class SipStack implements SipService {
@@ -158,6 +160,17 @@ export class SipStack implements SipService {
     });
     this.io.setHandlers({
       onRequest: (request, source) => {
+        // §8.2.1-§8.2.2: a well-formed request we cannot process gets 400/416/420 statelessly.
+        const problem = checkRequest(request, { supported: options.supported ?? ["timer"] });
+        if (problem !== undefined) {
+          if (request.method !== "ACK") {
+            const response = createResponse(request, problem.status, problem.reason, {
+              headers: problem.headers,
+            });
+            void this.io.sendResponse(response, source);
+          }
+          return;
+        }
         const r = this.layer.receiveRequest(request, source, this.reliable(source.protocol));
         if (r === "overloaded") void this.io.sendResponse(createResponse(request, 503), source);
       },

@@ -169,6 +169,44 @@ describe("SipStack on loopback", () => {
     );
   });
 
+  test("answers 420 with Unsupported to an unknown Require and 400 to a CSeq method mismatch (§8.2.2)", async () => {
+    const a = await stack("UDP");
+    const b = await stack("UDP");
+    const bl = b.local("UDP")!;
+    const target = { protocol: "UDP" as const, address: "127.0.0.1", port: bl.port };
+    const base = {
+      uri: `sip:x@127.0.0.1:${bl.port}`,
+      from: "<sip:a@127.0.0.1>",
+      fromTag: "t",
+      to: "<sip:x@127.0.0.1>",
+    };
+    const req = buildRequest({
+      ...base,
+      method: "OPTIONS",
+      callId: "req-1",
+      headers: [{ name: "Require", value: "100rel" }],
+    });
+    const r1 = await a.request(target, req);
+    expect(r1.ok && r1.response.status).toBe(420);
+    expect(r1.ok && getHeaders(r1.response, "Unsupported")).toEqual(["100rel"]);
+    // A raw client: our own stack would not match a response to a mismatched request.
+    const replies: string[] = [];
+    const raw = await Bun.udpSocket({
+      hostname: "127.0.0.1",
+      port: 0,
+      socket: { data: (_s, d) => void replies.push(fromUtf8(d)) },
+    });
+    raw.send(
+      `OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${raw.port};branch=z9hG4bKmis\r\nFrom: <sip:a@127.0.0.1>;tag=t\r\nTo: <sip:x@127.0.0.1>\r\nCall-ID: req-2\r\nCSeq: 1 INFO\r\nContent-Length: 0\r\n\r\n`,
+      bl.port,
+      "127.0.0.1",
+    );
+    const end = performance.now() + 2000;
+    while (replies.length === 0 && performance.now() < end) await Bun.sleep(5);
+    raw.close();
+    expect(replies[0]).toStartWith("SIP/2.0 400 CSeq method does not match");
+  });
+
   test("answers 481 to a BYE for an unknown dialog and 405 to REFER outside a dialog", async () => {
     const a = await stack("UDP");
     const b = await stack("UDP");
