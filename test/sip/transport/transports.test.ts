@@ -160,6 +160,39 @@ describe("TCP transport", () => {
   });
 });
 
+describe("stream transport bounds", () => {
+  test("closes connections beyond maxConnections", async () => {
+    const t = await createStreamTransport({
+      protocol: "TCP",
+      hostname: "127.0.0.1",
+      port: 0,
+      onMessage: () => {},
+      maxConnections: 1,
+    });
+    open.push(t);
+    const closed: boolean[] = [false, false];
+    const connect = (i: number) =>
+      Bun.connect({
+        hostname: "127.0.0.1",
+        port: t.local.port,
+        socket: {
+          data: () => {},
+          close: () => {
+            closed[i] = true;
+          },
+        },
+      });
+    const first = await connect(0);
+    await Bun.sleep(20);
+    const second = await connect(1);
+    const deadline = performance.now() + 2000;
+    while (!closed[1] && performance.now() < deadline) await Bun.sleep(10);
+    expect(closed).toEqual([false, true]);
+    first.end();
+    second.end();
+  });
+});
+
 describe("TLS transport", () => {
   test("carries a request and its response over TLS", async () => {
     const server = inbox();
