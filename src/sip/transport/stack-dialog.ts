@@ -29,6 +29,8 @@ export interface DialogHost {
 
 export class SipDialog implements SipDialogHandle {
   private ended = false;
+  /** Our re-INVITE awaiting its final response (RFC 3261 §14.2: a crossing re-INVITE gets 491). */
+  private pending: ClientInvite | undefined;
 
   constructor(
     private record: Dialog,
@@ -79,9 +81,24 @@ export class SipDialog implements SipDialogHandle {
     return request;
   }
 
+  /** True while our re-INVITE waits for its final response. */
+  get reinvitePending(): boolean {
+    return this.pending !== undefined;
+  }
+
   reinvite(options: RequestOptions = {}): ClientInvite | undefined {
-    if (this.ended) return undefined;
-    return this.host.reinvite(this, this.nextRequest("INVITE", options));
+    // §14.1: no new re-INVITE while one of ours is still pending.
+    if (this.ended || this.pending !== undefined) return undefined;
+    const call = this.host.reinvite(this, this.nextRequest("INVITE", options));
+    if (call === undefined) return undefined;
+    this.pending = call;
+    const settle = () => {
+      if (this.pending === call) this.pending = undefined;
+    };
+    call.on("answered", settle);
+    call.on("failed", settle);
+    call.on("cancelled", settle);
+    return call;
   }
 
   /** §12.2: a target refresh request from the peer, or the 2xx to ours, replaces the remote target. */

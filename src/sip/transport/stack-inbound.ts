@@ -84,6 +84,8 @@ export class InboundRequests {
     if (dialog === undefined) this.answer(tx, 481);
     // §12.2.2: a CSeq lower than the last one seen is out of order → 500.
     else if (!dialog.acceptRemote(request)) this.answer(tx, 500, "CSeq Out of Order");
+    // §14.2 / sip.md §7: a re-INVITE crossing our own pending one gets 491 Request Pending.
+    else if (request.method === "INVITE" && dialog.reinvitePending) this.answer(tx, 491);
     else if (request.method === "INVITE") {
       const call = new IncomingCall(tx.id, request, tx.dest, toTag, this.ctx.incomingHost, dialog);
       this.ctx.incomingByTx.set(tx.id, call);

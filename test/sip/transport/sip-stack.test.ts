@@ -111,6 +111,37 @@ describe("SipStack on loopback", () => {
     expect(bye.ok && bye.response.status).toBe(200);
   });
 
+  test("a re-INVITE crossing our own pending re-INVITE gets 491 (RFC 3261 §14.2, sip.md §7)", async () => {
+    const a = await stack("UDP");
+    const b = await stack("UDP");
+    let calleeDialog: SipDialogHandle | undefined;
+    let held: { ring(): void } | undefined;
+    b.setHandlers({
+      invite(call) {
+        if (call.existingDialog !== undefined) {
+          held = call; // keep our side's re-INVITE pending: answer nothing final
+          call.ring();
+          return;
+        }
+        calleeDialog = call.accept();
+      },
+    });
+    a.setHandlers({ invite: (call) => call.accept() });
+    const bl = b.local("UDP")!;
+    const call = a.invite({
+      target: { protocol: "UDP", address: "127.0.0.1", port: bl.port },
+      request: invite(a, b, "UDP"),
+    })!;
+    const dialog = await until<SipDialogHandle>((done) => call.on("answered", ({ dialog }) => done(dialog)));
+    const ours = dialog.reinvite()!;
+    await until<number>((done) => ours.on("provisional", (r) => done(r.status)));
+    expect(held).toBeDefined();
+    expect(dialog.reinvite()).toBeUndefined();
+    const theirs = calleeDialog!.reinvite()!;
+    const status = await until<number>((done) => theirs.on("failed", (f) => done(f.status)));
+    expect(status).toBe(491);
+  });
+
   test("IPv6: a call over [::1] gets bracketed Via/Contact hosts and completes", async () => {
     const mk = async () => {
       const s = new SipStack({
