@@ -17,7 +17,13 @@ export interface MediaTickListener {
 }
 
 export class MediaClock {
-  private readonly listeners: MediaTickListener[] = [];
+  /**
+   * Listeners in the order added. A removal during a tick leaves an `undefined` hole, compacted
+   * after the tick, so the walk's indices never shift under it (no listener ticked twice or
+   * skipped) and the tick needs no copy of the array.
+   */
+  private readonly listeners: (MediaTickListener | undefined)[] = [];
+  private holes = 0;
   private timer: TimerHandle | undefined;
   private deadline = 0;
   private ticking = false;
@@ -35,7 +41,9 @@ export class MediaClock {
   add(listener: MediaTickListener): void {
     if (this.listeners.includes(listener)) return;
     this.listeners.push(listener);
-    if (this.timer === undefined) {
+    // During a tick the timer is re-armed when the tick ends; re-basing here would shift the
+    // grid and skip the next tick for every session.
+    if (this.timer === undefined && !this.ticking) {
       this.deadline = this.clock.now() + this.periodMs;
       this.schedule();
     }
@@ -44,12 +52,16 @@ export class MediaClock {
   /** Removes a listener; the last one stops the timer. */
   remove(listener: MediaTickListener): void {
     const i = this.listeners.indexOf(listener);
-    if (i >= 0) this.listeners.splice(i, 1);
-    if (this.listeners.length === 0) this.stop();
+    if (i < 0) return;
+    if (this.ticking) {
+      this.listeners[i] = undefined;
+      this.holes++;
+    } else this.listeners.splice(i, 1);
+    if (this.size === 0) this.stop();
   }
 
   get size(): number {
-    return this.listeners.length;
+    return this.listeners.length - this.holes;
   }
 
   stop(): void {
@@ -80,15 +92,23 @@ export class MediaClock {
       this.deadline += missed * this.periodMs;
     }
     this.ticking = false;
-    if (this.listeners.length > 0 && this.timer === undefined) this.schedule();
+    if (this.holes > 0) this.compact();
+    if (this.size > 0 && this.timer === undefined) this.schedule();
   }
 
   private tickAll(at: number): void {
-    // Index loop (no copy): a listener removed during the tick shifts the array, so walk
-    // from the end to visit every remaining listener exactly once.
+    // The walk starts at the length the tick began with: listeners added during it are pushed
+    // past that index and start on the next tick.
     for (let i = this.listeners.length - 1; i >= 0; i--) {
       const l = this.listeners[i];
       if (l !== undefined) l.onTick(at);
     }
+  }
+
+  private compact(): void {
+    let w = 0;
+    for (const l of this.listeners) if (l !== undefined) this.listeners[w++] = l;
+    this.listeners.length = w;
+    this.holes = 0;
   }
 }

@@ -84,4 +84,48 @@ describe("shared 20 ms media clock", () => {
     expect(timers.started).toBe(before);
     expect(mc.size).toBe(0);
   });
+
+  test("a listener that removes another mid-tick is still ticked once, and the removed one not at all", () => {
+    const clock = new ManualClock(0);
+    const mc = new MediaClock(clock, clock);
+    const ticks = { a: 0, b: 0, c: 0 };
+    const a = { onTick: () => ticks.a++ };
+    const c = { onTick: () => ticks.c++ };
+    // b is walked before a and c (the walk runs from the end); it removes both on its first tick.
+    const b = {
+      onTick: () => {
+        ticks.b++;
+        mc.remove(a);
+        mc.remove(c);
+      },
+    };
+    mc.add(a);
+    mc.add(c);
+    mc.add(b);
+    clock.advance(20);
+    expect(ticks).toEqual({ a: 0, b: 1, c: 0 });
+    expect(mc.size).toBe(1);
+    clock.advance(20);
+    expect(ticks).toEqual({ a: 0, b: 2, c: 0 });
+  });
+
+  test("a listener added mid-tick starts on the next tick, and one re-added after removal ticks once", () => {
+    const clock = new ManualClock(0);
+    const mc = new MediaClock(clock, clock);
+    let late = 0;
+    const lateComer = { onTick: () => late++ };
+    const host = {
+      onTick: () => {
+        mc.remove(lateComer);
+        mc.add(lateComer);
+      },
+    };
+    mc.add(host);
+    clock.advance(20);
+    expect(late).toBe(0);
+    expect(mc.size).toBe(2);
+    clock.advance(20);
+    expect(late).toBe(1);
+    expect(mc.size).toBe(2);
+  });
 });
