@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { fromUtf8, utf8 } from "../../../src/lib/bytes.ts";
 import { cryptoRandom } from "../../../src/runtime/crypto-random.ts";
 import { createSystemTimers, systemClock } from "../../../src/runtime/system-clock.ts";
@@ -107,6 +109,37 @@ describe("SipStack on loopback", () => {
     const same = await until<SipDialogHandle>((done) => re.on("answered", ({ dialog }) => done(dialog)));
     expect(same).toBe(dialog);
     expect(reinvites).toEqual(["v=0\r\na=sendonly\r\n"]);
+    const bye = await dialog.bye();
+    expect(bye.ok && bye.response.status).toBe(200);
+  });
+
+  test("TLS: a call completes over TLS with our test certificate", async () => {
+    const dir = join(import.meta.dir, "fixtures");
+    const tls = {
+      cert: readFileSync(join(dir, "localhost-cert.pem"), "utf8"),
+      key: readFileSync(join(dir, "localhost-key.pem"), "utf8"),
+    };
+    const mk = async () => {
+      const s = new SipStack({
+        clock: systemClock,
+        timers: createSystemTimers(),
+        random: cryptoRandom,
+        listen: [{ protocol: "TLS", hostname: "127.0.0.1", port: 0, tls, verifyPeer: false }],
+      });
+      await s.start();
+      stacks.push(s);
+      return s;
+    };
+    const a = await mk();
+    const b = await mk();
+    b.setHandlers({ invite: (call) => call.accept() });
+    const bl = b.local("TLS")!;
+    const call = a.invite({
+      target: { protocol: "TLS", address: "127.0.0.1", port: bl.port },
+      request: invite(a, b, "TLS"),
+    })!;
+    const dialog = await until<SipDialogHandle>((done) => call.on("answered", ({ dialog }) => done(dialog)));
+    expect(dialog.peer.protocol).toBe("TLS");
     const bye = await dialog.bye();
     expect(bye.ok && bye.response.status).toBe(200);
   });
