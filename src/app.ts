@@ -7,6 +7,7 @@ import type { Server } from "bun";
 import pkg from "../package.json" with { type: "json" };
 import { createApiApp } from "./api/create-api-app.ts";
 import { buildHealthReport, type TrunkHealth } from "./api/health.ts";
+import { openApiRoutes } from "./api/openapi/route.ts";
 import { callsRoutes } from "./api/routes/calls.ts";
 import { webhookFailuresRoutes } from "./api/routes/webhook-failures.ts";
 import { createWsHandler, type WsData, wsRoutes } from "./api/routes/ws.ts";
@@ -126,6 +127,7 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
       }),
       wsRoutes(calls.hub),
       webhookFailuresRoutes(webhooks.dlq),
+      openApiRoutes({ version: pkg.version }),
     ],
   });
 
