@@ -166,13 +166,19 @@ export class SipStack implements SipService {
           if (request.method !== "ACK") {
             const response = createResponse(request, problem.status, problem.reason, {
               headers: problem.headers,
+              toTag: this.newTag(),
             });
             void this.io.sendResponse(response, source);
           }
           return;
         }
         const r = this.layer.receiveRequest(request, source, this.reliable(source.protocol));
-        if (r === "overloaded") void this.io.sendResponse(createResponse(request, 503), source);
+        if (r === "overloaded") {
+          void this.io.sendResponse(
+            createResponse(request, 503, undefined, { toTag: this.newTag() }),
+            source,
+          );
+        }
       },
       onResponse: (response) => void this.layer.receiveResponse(response),
     });

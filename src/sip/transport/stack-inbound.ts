@@ -103,22 +103,24 @@ export class InboundRequests {
     }
   }
 
+  /** §8.2.6.2: every response but 100 carries a To tag; createResponse keeps one already there. */
   private answer(tx: Transaction<Source>, status: number, reason?: string, headers: Header[] = []): void {
-    this.ctx.layer.respond(tx, createResponse(tx.request, status, reason, { headers }));
+    this.ctx.layer.respond(
+      tx,
+      createResponse(tx.request, status, reason, { headers, toTag: this.ctx.newTag() }),
+    );
   }
 
   private incoming(request: SipRequest, tx: Transaction<Source>, dialog?: SipDialog): IncomingRequest {
     const layer = this.ctx.layer;
+    // §8.2.6.2: our tag for the To of the answer (the dialog's, or a fresh one outside a dialog).
+    const toTag = dialog?.facts.localTag ?? this.ctx.newTag();
     return {
       request,
       source: tx.dest,
       ...(dialog !== undefined ? { dialog } : {}),
       respond(status, reason, options = {}) {
-        const toTag = dialog?.facts.localTag;
-        layer.respond(
-          tx,
-          createResponse(request, status, reason, { ...options, ...(toTag ? { toTag } : {}) }),
-        );
+        layer.respond(tx, createResponse(request, status, reason, { ...options, toTag }));
       },
     };
   }

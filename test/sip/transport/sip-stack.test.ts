@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fromUtf8, utf8 } from "../../../src/lib/bytes.ts";
 import { cryptoRandom } from "../../../src/runtime/crypto-random.ts";
 import { createSystemTimers, systemClock } from "../../../src/runtime/system-clock.ts";
-import { getHeaders, type SipRequest } from "../../../src/sip/message/index.ts";
+import { getHeaders, getTag, type SipRequest } from "../../../src/sip/message/index.ts";
 import { SipStack } from "../../../src/sip/transport/sip-stack.ts";
 import type { TransportProtocol } from "../../../src/sip/transport/types.ts";
 import { buildRequest } from "../../../src/sip/ua/invite-request.ts";
@@ -231,6 +231,8 @@ describe("SipStack on loopback", () => {
     expect(out.ok && getHeaders(out.response, "Allow").join(", ")).toBe(
       "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY",
     );
+    // §8.2.6.2: the response carries a To tag of ours.
+    expect(out.ok && getTag(out.response, "to")).toMatch(/^[0-9a-f]{16}$/);
   });
 
   test("answers 420 with Unsupported to an unknown Require and 400 to a CSeq method mismatch (§8.2.2)", async () => {
