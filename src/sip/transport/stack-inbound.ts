@@ -41,7 +41,8 @@ export class InboundRequests {
     if (request.method === "CANCEL") {
       // §9.2: CANCEL matching a pending INVITE → 200 here, 487 on the INVITE; else 481.
       const call = tx.cancels !== undefined ? this.ctx.incomingByTx.get(tx.cancels.id) : undefined;
-      this.answer(tx, call === undefined ? 481 : 200);
+      // §9.2: the CANCEL's response SHOULD carry the To tag of the INVITE's responses.
+      this.answer(tx, call === undefined ? 481 : 200, undefined, [], call?.toTag);
       call?.cancel();
       return;
     }
@@ -104,11 +105,14 @@ export class InboundRequests {
   }
 
   /** §8.2.6.2: every response but 100 carries a To tag; createResponse keeps one already there. */
-  private answer(tx: Transaction<Source>, status: number, reason?: string, headers: Header[] = []): void {
-    this.ctx.layer.respond(
-      tx,
-      createResponse(tx.request, status, reason, { headers, toTag: this.ctx.newTag() }),
-    );
+  private answer(
+    tx: Transaction<Source>,
+    status: number,
+    reason?: string,
+    headers: Header[] = [],
+    toTag: string = this.ctx.newTag(),
+  ): void {
+    this.ctx.layer.respond(tx, createResponse(tx.request, status, reason, { headers, toTag }));
   }
 
   private incoming(request: SipRequest, tx: Transaction<Source>, dialog?: SipDialog): IncomingRequest {
