@@ -109,14 +109,19 @@ function acceptStream(
 /** RFC 4568 §7.1.2: take the first offered crypto line whose suite we support. */
 function chooseCrypto(m: MediaDescription, opts: AnswerOptions): Result<NegotiatedCrypto, string> {
   const suites = opts.srtpSuites ?? DEFAULT_SRTP_SUITES;
+  let reason = "unsupported crypto suite";
   for (const c of cryptosOf(m)) {
     const suite = suites.find((s) => s === c.suite.toUpperCase());
+    if (suite === undefined) continue;
     const remoteKey = inlineKeyOf(c.keyParams);
-    if (suite === undefined || remoteKey === undefined) continue;
+    if (remoteKey === undefined) {
+      reason = "no crypto line with a 30-octet inline key";
+      continue;
+    }
     if (opts.srtpKey === undefined) return err("SRTP offered but no local SRTP key");
     return ok({ tag: c.tag, suite, remoteKey, localKey: opts.srtpKey });
   }
-  return err("unsupported crypto suite");
+  return err(reason);
 }
 
 function answerMedia(offered: MediaDescription, a: Accepted, port: number): MediaDescription {

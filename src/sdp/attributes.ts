@@ -150,10 +150,13 @@ export function cryptosOf(media: MediaDescription): CryptoAttribute[] {
 
 /**
  * The base64 key||salt of the first `inline:` key-param (RFC 4568 §6.1: key-params are
- * `;`-separated; each is `inline:<key||salt>[|<lifetime>][|<MKI>:<length>]`).
+ * `;`-separated; each is `inline:<key||salt>[|<lifetime>][|<MKI>:<length>]`). Both suites we
+ * run take a 128-bit master key and a 112-bit salt (§6.2.1, §6.2.2): 30 octets, which base64
+ * writes as exactly 40 characters without padding. A key of any other length cannot key the
+ * suite, so the line is unusable (undefined) rather than accepted and failing at media time.
  */
 export function inlineKeyOf(keyParams: string): string | undefined {
   const first = keyParams.split(";")[0]!;
-  const m = /^inline:([A-Za-z0-9+/]+={0,2})(?:\|.*)?$/i.exec(first);
+  const m = /^inline:([A-Za-z0-9+/]{40})(?:\|.*)?$/i.exec(first);
   return m === null ? undefined : m[1];
 }

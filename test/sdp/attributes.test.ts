@@ -61,6 +61,14 @@ describe("crypto attributes", () => {
     ).toBe("YUJDZGVmZ2hpSktMbW9QUXJzVHVWd3l6MTIzNDU2");
     expect(inlineKeyOf("uri:https://example.com/key")).toBeUndefined();
   });
+
+  test("inlineKeyOf refuses a key||salt that is not 30 octets (40 base64 characters, RFC 4568 §6.2.1)", () => {
+    // 29 and 31 octets, and a padded 28-octet key: none can key AES_CM_128.
+    expect(inlineKeyOf("inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVu")).toBeUndefined();
+    expect(inlineKeyOf("inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVzAA==")).toBeUndefined();
+    expect(inlineKeyOf("inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9Cg==")).toBeUndefined();
+    expect(inlineKeyOf("inline:AAAA|2^20")).toBeUndefined();
+  });
 });
 
 describe("config names and hold addresses", () => {

@@ -89,6 +89,14 @@ describe("readAnswer", () => {
     expect(r).toEqual({ ok: false, error: "the answer has no crypto line matching our offer" });
   });
 
+  test("fails when the answer's crypto line carries a key||salt that is not 30 octets", () => {
+    const r = readAnswer(
+      srtp,
+      sdp("m=audio 30000 RTP/SAVP 0\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\n"),
+    );
+    expect(r).toEqual({ ok: false, error: "the answer has no crypto line matching our offer" });
+  });
+
   test("fails when the answer switches plain RTP to SAVP", () => {
     expect(readAnswer(plain, sdp("m=audio 30000 RTP/SAVP 0\n")).ok).toBe(false);
   });
