@@ -2,10 +2,11 @@
 # Installs the Debian packages the interop tests drive. Idempotent: apt runs only when something
 # is missing. Needs root (CI runs as root). Packages:
 #   sip-tester (sipp 3.6.1), baresip-core, kamailio, ffmpeg, sox, tshark, python3, openssl,
-#   iproute2 (ss), stun-server (STUN), libspandsp2 (codec oracle).
+#   iproute2 (ss), stun-server (STUN), libspandsp2 (codec oracle), sipvicious (hostile scans),
+#   strace (checks that a bad config opens no socket).
 set -euo pipefail
 
-PKGS=(sip-tester baresip-core libspandsp2 kamailio ffmpeg sox tshark python3 openssl iproute2 stun-server)
+PKGS=(sip-tester baresip-core libspandsp2 kamailio ffmpeg sox tshark python3 openssl iproute2 stun-server sipvicious strace)
 
 missing=()
 for p in "${PKGS[@]}"; do
