@@ -61,6 +61,14 @@ dist: deps
 bench: deps
 	$(BUN) run bench/run.ts
 
+# The echo demo: gateway on examples/echo.toml + examples/echo-app.ts. Dial
+# sip:echo@127.0.0.1:5080 from a softphone on this machine and hear yourself one second later.
+demo: deps
+	@echo "xbridge demo: dial sip:echo@127.0.0.1:5080 from a softphone on this machine (Ctrl-C stops both)"
+	@API_KEY=change-me PORT=3000 GATEWAY_URL=http://127.0.0.1:8080 $(BUN) run examples/echo-app.ts & app=$$!; \
+	  trap 'kill $$app 2>/dev/null' EXIT INT TERM; \
+	  $(BUN) run src/main.ts --config examples/echo.toml
+
 # Debian packages the interop tests drive (sipp, baresip, kamailio, ffmpeg, sox, ...). Needs root.
 peers:
 	bash test/interop/install-peers.sh
