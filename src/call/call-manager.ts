@@ -3,9 +3,9 @@
  * INVITE (trunk host, spec/sip.md §3–§6), create an outbound call to a peer (rest-api.md §3
  * POST /v1/calls), hang up by state (DELETE: CANCEL / 603 / BYE), and shut down (every call
  * ends with reason `shutdown`). Call ids are `CA` + 32 hex from the injected Random; calls are
- * kept in creation order and removed the moment they end. Later commands (hold, resume,
- * transfer, dtmf, mute, play) plug in as further methods that look a call up, check its state
- * and return `Result<CallView, CallError>`.
+ * kept in creation order and removed the moment they end. The mid-call commands (hold,
+ * resume, transfer, dtmf, mute, play; rest-api.md §3) look a call up, check its state and
+ * return a Result whose error classifies itself (CallError / ControlError).
  */
 import type { Clock, Timers } from "../lib/clock.ts";
 import { type Logger, nullLogger } from "../lib/logger.ts";
@@ -15,10 +15,14 @@ import { freshOrigin } from "../sdp/index.ts";
 import { Call, type CallHost, type CallView, type LocalSession } from "./call.ts";
 import { newCallState } from "./call-state.ts";
 import type { CallStreamPort } from "./call-stream-port.ts";
+import { sendDigits } from "./control-dtmf.ts";
+import { type CommandError, ControlError, callNotFound, wrongState } from "./control-errors.ts";
 import { CallError } from "./errors.ts";
 import type { CallEvent } from "./events.ts";
+import { setLocalHold } from "./hold.ts";
 import { receiveInvite } from "./inbound-call.ts";
 import { dialPeer, type OutboundCallRequest } from "./outbound-call.ts";
+import { Playback, PlayIds } from "./playback.ts";
 import type {
   CallMedia,
   DecisionPort,
@@ -29,7 +33,11 @@ import type {
   InviteInputs,
   MediaPort,
 } from "./ports.ts";
+import { transferCall } from "./transfer.ts";
+import { dialTrunk } from "./trunk-dial.ts";
 import { type AdvertiseOptions, answerStrayRequest, type StrayAnswer, type TrunkPeer } from "./trunk-host.ts";
+import { receiveTrunkInvite } from "./trunk-inbound.ts";
+import { defaultTrunk, type TrunkInboundInvite, type TrunkPort } from "./trunk-port.ts";
 
 /** webhooks.md §2: at most 256 calls may await a decision at once. */
 export const MAX_PENDING_DECISIONS = 256;
@@ -48,8 +56,10 @@ export interface CallManagerOptions {
   readonly advertise: AdvertiseOptions;
   /** Sends INVITEs to peers; undefined while the trunk host is not listening (→ 503). */
   readonly dialer?: Dialer;
-  /** Names of the configured `trunks[]` (registered-trunk calls are the next issue: → 503). */
+  /** Names of the configured `trunks[]` when there is no `trunkPort` (calls on them → 503). */
   readonly trunks?: readonly string[];
+  /** Registered trunks (sip.md §2): their state, RTP ports and the client stack's dialer. */
+  readonly trunkPort?: TrunkPort;
   readonly maxPendingDecisions?: number;
   readonly logger?: Logger;
 }
@@ -61,6 +71,10 @@ export class CallManager {
   private shuttingDownValue = false;
   private readonly host: CallHost;
   private readonly logger: Logger;
+  /** The trunk of each registered-trunk call (rest-api.md §2 `trunk`). */
+  private readonly trunkOf = new Map<string, string>();
+  /** rest-api.md §3 play: `play_<n>` counts across all calls of the process. */
+  private readonly playIds = new PlayIds();
 
   constructor(private readonly o: CallManagerOptions) {
     this.logger = o.logger ?? nullLogger;
@@ -69,7 +83,9 @@ export class CallManager {
       timers: o.timers,
       emit: (e: CallEvent) => this.emit(e),
       forget: (call: Call) => {
-        if (this.calls.get(call.id) === call) this.calls.delete(call.id);
+        if (this.calls.get(call.id) !== call) return;
+        this.calls.delete(call.id);
+        this.trunkOf.delete(call.id);
       },
     };
   }
@@ -80,12 +96,18 @@ export class CallManager {
 
   /** Calls in creation order (GET /v1/calls). */
   list(): CallView[] {
-    return [...this.calls.values()].map((c) => c.view());
+    return [...this.calls.values()].map((c) => this.viewOf(c));
   }
 
   /** One call, or undefined when unknown or already ended (GET /v1/calls/{id} → 404). */
   get(callId: string): CallView | undefined {
-    return this.calls.get(callId)?.view();
+    const call = this.calls.get(callId);
+    return call === undefined ? undefined : this.viewOf(call);
+  }
+
+  private viewOf(call: Call): CallView {
+    const trunk = this.trunkOf.get(call.id);
+    return trunk === undefined ? call.view() : { ...call.view(), trunk };
   }
 
   /** The call as the audio WebSocket sees it; pass as the stream hub's `findCall` (websocket.md §1 check 4). */
@@ -132,6 +154,48 @@ export class CallManager {
     );
   }
 
+  /**
+   * An INVITE to a Contact we registered (sip.md §2 "Incoming INVITE on a trunk"): matched to a
+   * trunk (404/403 otherwise), then the same decision, events and stream as a trunk-host call.
+   */
+  handleTrunkInvite(invite: TrunkInboundInvite): InviteInputs {
+    const manager = this;
+    const port = this.o.trunkPort;
+    if (port === undefined) {
+      invite.reject(404);
+      return { cancelled() {}, acked() {}, ackTimeout() {} };
+    }
+    return receiveTrunkInvite(
+      {
+        now: () => this.o.clock.now(),
+        get shuttingDown() {
+          return manager.shuttingDownValue;
+        },
+        lines: () => port.lines(),
+        digest: this.o.digest,
+        decisions: this.o.decisions,
+        reserveDecisionSlot: () => {
+          if (this.pendingDecisions >= (this.o.maxPendingDecisions ?? MAX_PENDING_DECISIONS)) return false;
+          this.pendingDecisions++;
+          return true;
+        },
+        releaseDecisionSlot: () => {
+          this.pendingDecisions--;
+        },
+        newCallId: () => this.newCallId(),
+        newLocalSession: (address, allow) => this.newLocalSession(address, allow),
+        register: (callId, inv, trunk, local, media) => {
+          const call = this.newCall(callId, "inbound", inv.fromUser, inv.toUser, undefined, local, media, {});
+          call.invite = inv;
+          this.calls.set(callId, call);
+          this.trunkOf.set(callId, trunk);
+          return call;
+        },
+      },
+      invite,
+    );
+  }
+
   /** The answer to a request outside any dialog or pending INVITE (sip.md §3: OPTIONS, 405, 481). */
   answerStray(method: string, hasToTag: boolean): StrayAnswer | undefined {
     return answerStrayRequest(method, hasToTag, this.shuttingDownValue);
@@ -140,23 +204,7 @@ export class CallManager {
   /** POST /v1/calls (rest-api.md §3): the 201 comes as soon as the INVITE is sent. */
   async create(request: OutboundCallRequest): Promise<Result<CallView, CallError>> {
     if (this.shuttingDownValue) return err(new CallError("shutting_down", "the gateway is shutting down"));
-    const trunks = this.o.trunks ?? [];
-    if (request.trunk !== undefined) {
-      if (!trunks.includes(request.trunk)) {
-        return err(new CallError("trunk_not_found", `trunk '${request.trunk}' is not configured`));
-      }
-      return err(new CallError("trunk_unavailable", `trunk '${request.trunk}' cannot place calls yet`));
-    }
-    if (request.peer === undefined) {
-      return err(
-        new CallError(
-          "trunk_unavailable",
-          trunks.length === 0
-            ? "no trunk is configured and no peer was given"
-            : "calls over registered trunks are not available yet",
-        ),
-      );
-    }
+    if (request.peer === undefined) return this.createOnTrunk(request);
     const peers = this.o.peers;
     if (peers === undefined)
       return err(new CallError("peer_not_found", "peer given but there is no server block"));
@@ -190,6 +238,42 @@ export class CallManager {
     return dialed.ok ? ok(dialed.value.view()) : dialed;
   }
 
+  /** rest-api.md §3: the named trunk, else `default`, else the first configured (404 / 503). */
+  private async createOnTrunk(request: OutboundCallRequest): Promise<Result<CallView, CallError>> {
+    const port = this.o.trunkPort;
+    const lines = port?.lines() ?? [];
+    const names = port === undefined ? (this.o.trunks ?? []) : lines.map((l) => l.name);
+    const name = request.trunk ?? defaultTrunk(names);
+    if (name === undefined)
+      return err(new CallError("trunk_unavailable", "no trunk is configured and no peer was given"));
+    if (!names.includes(name))
+      return err(new CallError("trunk_not_found", `trunk '${name}' is not configured`));
+    const line = lines.find((l) => l.name === name);
+    if (port === undefined || line === undefined)
+      return err(new CallError("trunk_unavailable", `trunk '${name}' is not registered`));
+    const manager = this;
+    const dialed = await dialTrunk(
+      {
+        get shuttingDown() {
+          return manager.shuttingDownValue;
+        },
+        dialer: port.dialer,
+        newCallId: () => this.newCallId(),
+        newLocalSession: (address) => this.newLocalSession(address, []),
+        create: (callId, req, _trunk, local, media) =>
+          this.newCall(callId, "outbound", req.from, req.to, undefined, local, media, req),
+        register: (call) => {
+          this.calls.set(call.id, call);
+          this.trunkOf.set(call.id, name);
+        },
+      },
+      request,
+      line,
+    );
+    if (!dialed.ok) return dialed;
+    return ok(this.viewOf(dialed.value));
+  }
+
   /**
    * DELETE /v1/calls/{id} (rest-api.md §3): outbound `dialing`/`ringing` → CANCEL, reason
    * `cancelled`; inbound `ringing` → 603, reason `rejected`; answered/held → BYE, reason `local`.
@@ -199,6 +283,90 @@ export class CallManager {
     if (call === undefined) return err(new CallError("call_not_found", `call '${callId}' does not exist`));
     this.end(call, "hangup");
     return ok(undefined);
+  }
+
+  /** POST …/hold (rest-api.md §3; sip.md §7): re-INVITE `a=sendonly`, 200 after the peer's 2xx. */
+  hold(callId: string): Promise<Result<CallView, CommandError>> {
+    const call = this.calls.get(callId);
+    return call === undefined
+      ? Promise.resolve(err(callNotFound(callId)))
+      : setLocalHold(call, this.host, true);
+  }
+
+  /** POST …/resume (rest-api.md §3; sip.md §7): re-INVITE `a=sendrecv` (`recvonly` while the remote holds). */
+  resume(callId: string): Promise<Result<CallView, CommandError>> {
+    const call = this.calls.get(callId);
+    return call === undefined
+      ? Promise.resolve(err(callNotFound(callId)))
+      : setLocalHold(call, this.host, false);
+  }
+
+  /** POST …/transfer (rest-api.md §3; sip.md §8): 200 once the REFER is accepted. */
+  transfer(callId: string, target: string): Promise<Result<CallView, CommandError>> {
+    const call = this.calls.get(callId);
+    return call === undefined
+      ? Promise.resolve(err(callNotFound(callId)))
+      : transferCall(call, this.host, target);
+  }
+
+  /** POST …/dtmf (rest-api.md §3; sip.md §9): answers after the last digit was sent. `digits` already validated. */
+  sendDtmf(callId: string, digits: string): Promise<Result<CallView, CommandError>> {
+    const call = this.calls.get(callId);
+    return call === undefined
+      ? Promise.resolve(err(callNotFound(callId)))
+      : sendDigits(call, this.host, digits);
+  }
+
+  /** POST …/mute (rest-api.md §3): idempotent; `in_progress` or `on_hold`. */
+  mute(callId: string): Result<CallView, CommandError> {
+    return this.setMuted(callId, true);
+  }
+
+  /** POST …/unmute (rest-api.md §3): idempotent; `in_progress` or `on_hold`. */
+  unmute(callId: string): Result<CallView, CommandError> {
+    return this.setMuted(callId, false);
+  }
+
+  /**
+   * POST …/play (rest-api.md §3): `pcm` is 8 kHz mono, already fetched and decoded by the API;
+   * `loopCount` 0 repeats until stopped. A running play is interrupted first.
+   */
+  play(callId: string, pcm: Int16Array, loopCount: number): Result<{ playId: string }, CommandError> {
+    const call = this.answeredCall(callId);
+    if (!call.ok) return call;
+    const c = call.value;
+    const playback: Playback = new Playback(this.playIds.take(), pcm, loopCount, () =>
+      c.playbackFinished(playback),
+    );
+    c.startPlayback(playback);
+    return ok({ playId: playback.playId });
+  }
+
+  /** POST …/play/stop (rest-api.md §3): 404 when the call is unknown or nothing plays. */
+  stopPlay(callId: string): Result<{ playId: string }, CommandError> {
+    const call = this.calls.get(callId);
+    if (call === undefined) return err(callNotFound(callId));
+    const playId = call.stopPlayback();
+    return playId === undefined
+      ? err(new ControlError("no_playback", `call '${callId}' has no active playback`))
+      : ok({ playId });
+  }
+
+  private setMuted(callId: string, muted: boolean): Result<CallView, CommandError> {
+    const call = this.answeredCall(callId);
+    if (!call.ok) return call;
+    call.value.setMuted(muted);
+    return ok(call.value.view());
+  }
+
+  /** The call when it is `in_progress` or `on_hold` (404 / 409 otherwise). */
+  private answeredCall(callId: string): Result<Call, CommandError> {
+    const call = this.calls.get(callId);
+    if (call === undefined) return err(callNotFound(callId));
+    const status = call.state.status;
+    if (status !== "in_progress" && status !== "on_hold")
+      return err(wrongState(callId, status, "in_progress or on_hold"));
+    return ok(call);
   }
 
   /** Ends every call with reason `shutdown`; new INVITEs, OPTIONS and POSTs get 503 from now on. */
@@ -253,7 +421,7 @@ export class CallManager {
     direction: "inbound" | "outbound",
     from: string,
     to: string,
-    peer: TrunkPeer,
+    peer: TrunkPeer | undefined,
     local: LocalSession,
     media: CallMedia,
     req: Pick<OutboundCallRequest, "stream" | "customParameters" | "webhookUrl">,
@@ -261,7 +429,7 @@ export class CallManager {
     return new Call(
       {
         state: newCallState(callId, direction, from, to),
-        peer: peer.name,
+        ...(peer !== undefined ? { peer: peer.name } : {}),
         stream: req.stream ?? true,
         customParameters: req.customParameters ?? {},
         ...(req.webhookUrl !== undefined ? { webhookUrl: req.webhookUrl } : {}),

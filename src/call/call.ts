@@ -3,8 +3,9 @@
  * the pure status machine of `call-state.ts`, the handles of its ports (signalling, dialog,
  * media, ring timer), and the SDP session it negotiated. Also the in-dialog behaviour shared
  * by both directions: remote BYE, remote re-INVITE (hold/resume/codec change, sip.md §7), the
- * media timeout (sip.md §10), received DTMF (sip.md §9), and the fan-out to attached audio
- * WebSockets (websocket.md §2).
+ * media timeout (sip.md §10), received DTMF (RFC 4733 and SIP INFO, sip.md §9), NOTIFYs of a
+ * transfer (sip.md §8), the fan-out to attached audio WebSockets (websocket.md §2), and the
+ * outbound audio: a REST play before the WebSocket queue, mute (websocket.md §6).
  */
 import type { TimerHandle, Timers } from "../lib/clock.ts";
 import {
@@ -27,13 +28,16 @@ import {
 } from "./call-state.ts";
 import type { CallStreamListener, CallStreamPort } from "./call-stream-port.ts";
 import type { CallEvent, EndReason } from "./events.ts";
+import type { Playback } from "./playback.ts";
 import type {
   CallDialog,
   CallMedia,
   DialogHandlers,
+  FrameSourceLike,
   InboundInvite,
   OutboundInvite,
   ReInviteAnswer,
+  TransferProgress,
 } from "./ports.ts";
 
 /** What the manager offers each call. */
@@ -97,8 +101,14 @@ export class Call {
   outbound: OutboundInvite | undefined;
   /** Set while one of our re-INVITEs is pending (sip.md §7: a remote one then gets 491). */
   localReInvitePending = false;
+  /** A REFER of ours was sent; its NOTIFYs decide the outcome (sip.md §8 step 3). */
+  transfer: { readonly target: string; readonly onNotify: (progress: TransferProgress) => void } | undefined;
   private ringTimer: TimerHandle | undefined;
   private readonly listeners = new Set<CallStreamListener>();
+  private mutedValue = false;
+  private playback: Playback | undefined;
+  /** The WebSocket's queue; the media session pulls it directly while no play runs (websocket.md §6). */
+  private streamSource: FrameSourceLike | undefined;
 
   constructor(
     setup: CallSetup,
@@ -114,11 +124,59 @@ export class Call {
     // sip.md §10: the media layer reports 30 s without RTP (suspended on hold) → BYE, `timeout`.
     setup.media.onTimeout(() => this.hangUp("timeout"));
     // sip.md §9: each received digit goes to the webhook and to the WS (webhooks.md §3 call.dtmf).
-    setup.media.onDtmf((digit) => {
-      if (!isAnswered(this.stateValue)) return;
-      this.host.emit({ type: "call.dtmf", callId: this.id, digit });
-      for (const l of this.listeners) l.dtmf(digit);
-    });
+    setup.media.onDtmf((digit) => this.reportDigit(digit));
+  }
+
+  private reportDigit(digit: string): void {
+    if (!isAnswered(this.stateValue)) return;
+    this.host.emit({ type: "call.dtmf", callId: this.id, digit });
+    for (const l of this.listeners) l.dtmf(digit);
+  }
+
+  get muted(): boolean {
+    return this.mutedValue;
+  }
+
+  /** rest-api.md §3 mute/unmute: idempotent; queues keep draining, silence goes out. */
+  setMuted(muted: boolean): void {
+    if (this.mutedValue === muted) return;
+    this.mutedValue = muted;
+    this.media.setMuted?.(muted);
+    for (const l of this.listeners) l.muted(muted);
+  }
+
+  get playId(): string | undefined {
+    return this.playback?.playId;
+  }
+
+  /** rest-api.md §3 play: a new play interrupts the running one; the WS queue pauses meanwhile. */
+  startPlayback(play: Playback): void {
+    this.stopPlayback();
+    this.playback = play;
+    // websocket.md §6: play has priority; the WS queue is not pulled, so it waits (marks too).
+    this.media.setFrameSource(play);
+    for (const l of this.listeners) l.playActive(true);
+  }
+
+  /** Stop, replacement or hangup: `call.play_finished {interrupted: true}`; undefined when nothing plays. */
+  stopPlayback(): string | undefined {
+    const play = this.playback;
+    if (play === undefined) return undefined;
+    play.cancel();
+    this.endPlayback(play, true);
+    return play.playId;
+  }
+
+  /** The play's last frame was pulled by the media tick (its `onFinished`). */
+  playbackFinished(play: Playback): void {
+    if (this.playback === play) this.endPlayback(play, false);
+  }
+
+  private endPlayback(play: Playback, interrupted: boolean): void {
+    this.playback = undefined;
+    if (!this.ended) this.media.setFrameSource(this.streamSource);
+    this.host.emit({ type: "call.play_finished", callId: this.id, playId: play.playId, interrupted });
+    for (const l of this.listeners) l.playActive(false);
   }
 
   get id(): string {
@@ -150,6 +208,8 @@ export class Call {
 
   /** Feeds the status machine and publishes its events in order (event sink first, then the stream). */
   apply(input: CallInput): void {
+    // rest-api.md §3 DELETE: the play is interrupted before `call.ended`.
+    if (input.kind === "end" && this.stateValue.status !== "ended") this.stopPlayback();
     const step = callStep(this.stateValue, input, this.host.now());
     this.stateValue = step.state;
     for (const e of step.events) {
@@ -176,10 +236,17 @@ export class Call {
       get remoteHeld() {
         return call.stateValue.heldRemote;
       },
-      playing: false,
-      isMuted: false,
+      get playing() {
+        return call.playback !== undefined;
+      },
+      get isMuted() {
+        return call.mutedValue;
+      },
       subscribe: (listener) => this.subscribe(listener),
-      setStreamSource: (source) => this.media.setFrameSource(source),
+      setStreamSource: (source) => {
+        this.streamSource = source;
+        if (this.playback === undefined) this.media.setFrameSource(source);
+      },
     };
   }
 
@@ -242,6 +309,10 @@ export class Call {
       // sip.md §6: the adapter answers 200 OK; media stopped, reason `normal`.
       bye: () => this.finish("normal"),
       reInvite: (offer) => this.answerReInvite(offer),
+      // sip.md §9: a DTMF INFO is reported like an RFC 4733 digit.
+      dtmf: (digit) => this.reportDigit(digit),
+      // sip.md §8 step 3: NOTIFYs matter only while our REFER is out.
+      referNotify: (progress) => this.transfer?.onNotify(progress),
     };
   }
 
@@ -276,6 +347,7 @@ export class Call {
   }
 
   private release(): void {
+    this.transfer = undefined;
     this.stopRingTimer();
     this.listeners.clear();
     this.media.setFrameSink(undefined);

@@ -15,11 +15,13 @@ export {
   outboundEndReason,
 } from "./call-state.ts";
 export type { CallStreamListener, CallStreamPort } from "./call-stream-port.ts";
+export { CONTROL_ERRORS, type CommandError, ControlError, type ControlErrorCode } from "./control-errors.ts";
 export { CALL_ERRORS, CallError, type CallErrorCode } from "./errors.ts";
 export type * from "./events.ts";
 export { callEnded, endDuration } from "./events.ts";
 export { DEFAULT_RING_TIMEOUT_S, type OutboundCallRequest } from "./outbound-call.ts";
 export type * from "./ports.ts";
+export { TRANSFER_NO_FINAL_STATUS } from "./transfer.ts";
 export {
   type Admission,
   type AdvertiseOptions,

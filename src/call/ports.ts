@@ -70,12 +70,42 @@ export interface DialogHandlers {
   bye(): void;
   /** Remote re-INVITE (sip.md §7); the adapter sends the returned final response. */
   reInvite(offer: string | undefined): ReInviteAnswer;
+  /**
+   * A digit from a remote INFO (`application/dtmf-relay` or `application/dtmf`, sip.md §9); the
+   * adapter parses the body, answers `200 OK` to every INFO and calls this only for DTMF.
+   */
+  dtmf?(digit: string): void;
+  /**
+   * What a NOTIFY of the `refer` package says (sip.md §8 step 3, RFC 3515 §2.4.4); the adapter
+   * answers `200 OK` and reads the sipfrag and `Subscription-State` for us.
+   */
+  referNotify?(progress: TransferProgress): void;
 }
+
+/** One NOTIFY's meaning: 1xx / nothing yet, the target answered 2xx, or it failed (code when one was given). */
+export type TransferProgress =
+  | { readonly kind: "pending" }
+  | { readonly kind: "succeeded"; readonly code: number }
+  | { readonly kind: "failed"; readonly code?: number };
+
+/**
+ * The final response to a request we sent in the dialog: its status (and SDP for a re-INVITE
+ * 2xx), or undefined when none came (Timer B/F, transport error: REST 504).
+ */
+export type DialogOutcome = { readonly status: number; readonly sdp?: string } | undefined;
 
 /** A confirmed dialog (adapter over the stack's SipDialog). */
 export interface CallDialog {
   /** BYE on the dialog; the call ends locally without waiting for the 200 (sip.md §6). */
   bye(): void;
+  /** Where the peer's signalling comes from: the Refer-To domain of a trunk-host call (sip.md §8 step 1). */
+  readonly remote?: SignallingAddress;
+  /** A re-INVITE carrying `sdp` (sip.md §7 hold/resume). */
+  reinvite?(sdp: string): Promise<DialogOutcome>;
+  /** INFO `application/dtmf-relay` `Signal=<digit>`, `Duration=100` (sip.md §9 send without telephone-event). */
+  sendDtmfInfo?(digit: string): Promise<DialogOutcome>;
+  /** REFER with `Refer-To: <referTo>`; the adapter adds `Referred-By` = our identity (sip.md §8 step 2). */
+  refer?(referTo: string): Promise<DialogOutcome>;
 }
 
 /** An INVITE to send to a trunk-host peer (sip.md §4 "Dialing a peer"). */
@@ -141,6 +171,10 @@ export interface CallMedia {
   setFrameSink(sink: ((frame: Int16Array) => void) | undefined): void;
   /** Stops RTP and releases the ports. Idempotent. */
   close(): void;
+  /** Frames are still pulled but silence is sent (rest-api.md §3 mute; websocket.md §6). */
+  setMuted?(muted: boolean): void;
+  /** RFC 4733 events for `digits`; false when telephone-event was not negotiated (sip.md §9). */
+  sendDtmf?(digits: string): boolean;
 }
 
 export interface MediaPort {

@@ -51,6 +51,8 @@ function callMedia(s: MediaSession): CallMedia {
     setFrameSource: (src) => s.setFrameSource(src),
     setFrameSink: (sink) => s.setFrameSink(sink),
     close: () => s.close(),
+    setMuted: (muted) => s.setMuted(muted),
+    sendDtmf: (digits) => s.sendDtmf(digits),
   };
 }
 

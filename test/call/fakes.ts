@@ -9,6 +9,7 @@ import type {
   CallDialog,
   CallMedia,
   DialogHandlers,
+  DialogOutcome,
   DigestPort,
   FrameSourceLike,
   InboundInvite,
@@ -61,10 +62,37 @@ export const OFFER_G722_ONLY = OFFER_PCMU.replace(
   "m=audio 40000 RTP/AVP 9 101",
 ).replace("a=rtpmap:0 PCMU/8000", "a=rtpmap:9 G722/8000");
 
+/** A request the call sent in the dialog, waiting for the test to answer it. */
+export interface SentInDialog {
+  readonly method: "INVITE" | "INFO" | "REFER";
+  /** SDP, digit or Refer-To. */
+  readonly payload: string;
+  answer(outcome: DialogOutcome): void;
+}
+
 export class FakeDialog implements CallDialog {
   byes = 0;
+  readonly remote = { address: "192.0.2.10", port: 5060 };
+  readonly sent: SentInDialog[] = [];
   bye(): void {
     this.byes++;
+  }
+  reinvite(sdp: string): Promise<DialogOutcome> {
+    return this.send("INVITE", sdp);
+  }
+  sendDtmfInfo(digit: string): Promise<DialogOutcome> {
+    return this.send("INFO", digit);
+  }
+  refer(referTo: string): Promise<DialogOutcome> {
+    return this.send("REFER", referTo);
+  }
+  private send(method: SentInDialog["method"], payload: string): Promise<DialogOutcome> {
+    return new Promise((resolve) => this.sent.push({ method, payload, answer: resolve }));
+  }
+  get last(): SentInDialog {
+    const r = this.sent.at(-1);
+    if (r === undefined) throw new Error("nothing sent in the dialog");
+    return r;
   }
 }
 
@@ -120,6 +148,11 @@ export class FakeMedia implements CallMedia {
   updates: NegotiatedMedia[] = [];
   directions: Direction[] = [];
   closed = false;
+  /** Each setMuted call, in order. */
+  readonly muted: boolean[] = [];
+  /** Whether telephone-event was negotiated (sendDtmf returns this). */
+  telephoneEvent = true;
+  readonly dtmfSent: string[] = [];
   source: FrameSourceLike | undefined;
   sink: ((frame: Int16Array) => void) | undefined;
   private timeout: (() => void) | undefined;
@@ -167,6 +200,16 @@ export class FakeMedia implements CallMedia {
 
   close(): void {
     this.closed = true;
+  }
+
+  setMuted(muted: boolean): void {
+    this.muted.push(muted);
+  }
+
+  sendDtmf(digits: string): boolean {
+    if (!this.telephoneEvent) return false;
+    this.dtmfSent.push(digits);
+    return true;
   }
 }
 

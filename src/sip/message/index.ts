@@ -25,6 +25,7 @@ export { parseParams, serializeParams } from "./params.ts";
 export { parseMessage } from "./parse.ts";
 export { reasonPhrase } from "./reason-phrases.ts";
 export { serializeHead, serializeMessage } from "./serialize.ts";
+export * from "./sipfrag.ts";
 export * from "./types.ts";
 export { parseHostPort, parseUri, serializeUri } from "./uri.ts";
 export { parseVia, serializeVia } from "./via.ts";
