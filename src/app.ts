@@ -13,6 +13,7 @@ import { webhookFailuresRoutes } from "./api/routes/webhook-failures.ts";
 import { createWsHandler, type WsData, wsRoutes } from "./api/routes/ws.ts";
 import type { Config } from "./config/index.ts";
 import { createCallSystem } from "./gateway/call-system.ts";
+import { countingCalls } from "./gateway/event-fanout.ts";
 import type { Clock, Timers } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Random } from "./lib/random.ts";
@@ -121,7 +122,7 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
         activeCalls: calls.manager.size,
       }),
     routes: [
-      callsRoutes(calls.manager, {
+      callsRoutes(countingCalls(calls.manager, metrics), {
         tls: config.tls !== undefined,
         listenHttp: `${hostForUrl(config.listen.http.host)}:${config.listen.http.port}`,
       }),

@@ -3,6 +3,7 @@
  * each event is enqueued for its webhook URL (per-call `webhook_url` or the global one) and
  * moves the call metrics of spec/rest-api.md.
  */
+import type { CallsPort } from "../api/routes/calls.ts";
 import type { CallManager } from "../call/call-manager.ts";
 import type { CallEvent } from "../call/events.ts";
 import type { Metrics } from "../metrics/metrics.ts";
@@ -22,5 +23,22 @@ export function createEventFanout(
     }
     if (e.type === "call.ended") metrics.callDurationSeconds.observe(e.duration);
     dispatcher.enqueue(e, call?.webhookUrl);
+  };
+}
+
+/**
+ * The calls port of the REST routes, counting `xbridge_calls_total{direction="outbound"}` when
+ * an INVITE was sent (spec/rest-api.md: "outbound: calls whose INVITE was sent").
+ */
+export function countingCalls(manager: CallsPort, metrics: Metrics): CallsPort {
+  return {
+    create: async (request) => {
+      const created = await manager.create(request);
+      if (created.ok) metrics.callsTotal.inc("outbound");
+      return created;
+    },
+    list: () => manager.list(),
+    get: (id) => manager.get(id),
+    hangup: (id) => manager.hangup(id),
   };
 }
