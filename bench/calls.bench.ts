@@ -14,6 +14,11 @@
  *   bun run bench/calls.bench.ts               # CALLS=200 DURATION_S=10
  *   CALLS=50 DURATION_S=5 bun run bench/calls.bench.ts
  *   GATEWAY=0 …                                # relay only
+ *
+ * Measured (Bun 1.4.5, this 2-core host, 200 calls × 10 s): bare relay 1.03 ms CPU per
+ * call-second, 95 KB RSS per call, RTP→WS p50/p99 3.0/5.8 ms; xbridge 1.53 ms, 246 KB,
+ * 72.7/81.5 ms (the 50 ms jitter buffer of websocket.md §7 plus frame assembly), 0 % loss,
+ * 50 packets/s back with pacing jitter p99 6.5 ms.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
