@@ -1,7 +1,7 @@
 /**
  * Public surface of the call layer (DESIGN.md `call/`): the CallManager registry and its
  * commands, the ports the composition root implements, the status machine, domain errors and
- * the trunk-host policy helpers.
+ * the trunk-host policy helpers, and the registered-trunk port and rules.
  */
 export type { CallView, LocalSession } from "./call.ts";
 export { CallManager, type CallManagerOptions, MAX_PENDING_DECISIONS } from "./call-manager.ts";
@@ -22,6 +22,7 @@ export { callEnded, endDuration } from "./events.ts";
 export { DEFAULT_RING_TIMEOUT_S, type OutboundCallRequest } from "./outbound-call.ts";
 export type * from "./ports.ts";
 export { TRANSFER_NO_FINAL_STATUS } from "./transfer.ts";
+export { dialTrunk, type TrunkDialContext } from "./trunk-dial.ts";
 export {
   type Admission,
   type AdvertiseOptions,
@@ -35,3 +36,18 @@ export {
   type TrunkPeer,
   uriHost,
 } from "./trunk-host.ts";
+export { receiveTrunkInvite, type TrunkInboundContext } from "./trunk-inbound.ts";
+export {
+  defaultTrunk,
+  matchTrunkInvite,
+  type TrunkDialer,
+  type TrunkDialUris,
+  type TrunkInboundInvite,
+  type TrunkInviteRequest,
+  type TrunkLine,
+  type TrunkMatch,
+  type TrunkPort,
+  type TrunkProtocol,
+  trunkDialUris,
+  trunkDomain,
+} from "./trunk-port.ts";
