@@ -81,8 +81,21 @@ interface Leg {
 
 async function newLeg(index: number): Promise<Leg> {
   const packet = new Uint8Array(172);
+  const rtp = await Bun.udpSocket({
+    hostname: "127.0.0.1",
+    binaryType: "uint8array",
+    socket: {
+      data() {
+        const now = performance.now();
+        if (!leg.measuring) return;
+        leg.back++;
+        if (leg.lastBackAt > 0) leg.jitter.push(Math.abs(now - leg.lastBackAt - 20));
+        leg.lastBackAt = now;
+      },
+    },
+  });
   const leg: Leg = {
-    rtp: undefined as unknown as udp.Socket<"uint8array">,
+    rtp,
     target: { host: "127.0.0.1", port: 0 },
     ws: undefined,
     packet,
@@ -99,19 +112,6 @@ async function newLeg(index: number): Promise<Leg> {
   packet[0] = 0x80;
   packet.set(TONE, 12);
   leg.view.setUint32(8, 0xca110000 + index);
-  leg.rtp = await Bun.udpSocket({
-    hostname: "127.0.0.1",
-    binaryType: "uint8array",
-    socket: {
-      data() {
-        const now = performance.now();
-        if (!leg.measuring) return;
-        leg.back++;
-        if (leg.lastBackAt > 0) leg.jitter.push(Math.abs(now - leg.lastBackAt - 20));
-        leg.lastBackAt = now;
-      },
-    },
-  });
   return leg;
 }
 
@@ -296,7 +296,7 @@ api_key = "${apiKey}"
       setTimeout(() => {
         const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/ws/${req.call_id}`, {
           headers: { Authorization: `Bearer ${apiKey}` },
-        } as unknown as string[]);
+        });
         attachEcho(leg, ws);
       }, 20);
     return { kind: "accept", stream: true };

@@ -53,7 +53,7 @@ function connectStream(callId: string): void {
   const url = `${GATEWAY_URL.replace(/^http/, "ws")}/ws/${callId}`;
   // Bun lets a WebSocket client send headers; browsers would use `?token=` instead.
   const headers = API_KEY ? { Authorization: `Bearer ${API_KEY}` } : {};
-  const ws = new WebSocket(url, { headers } as unknown as string[]);
+  const ws = new WebSocket(url, { headers });
   const echo: Echo = {
     ws,
     streamSid: "",

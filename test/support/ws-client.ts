@@ -132,8 +132,7 @@ export class CallSocket {
     const headers: Record<string, string> = {};
     if (options.apiKey !== undefined && options.tokenInQuery !== true)
       headers.Authorization = `Bearer ${options.apiKey}`;
-    // Bun's WebSocket accepts request headers as a second-argument option.
-    const ws = new WebSocket(wsUrl(options), { headers } as unknown as string[]);
+    const ws = new WebSocket(wsUrl(options), { headers });
     const socket = new CallSocket(ws, options);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
