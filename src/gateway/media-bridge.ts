@@ -1,9 +1,18 @@
 /**
  * Adapter from the media service (`media/types.ts`) to the call layer's `MediaPort`: maps the
  * SDP negotiation result (`NegotiatedMedia`, keys as RFC 4568 base64) onto `MediaParams`.
+ * Also the loader of REST play audio (rest-api.md §3 `…/play`): URL fetch + WAV decode, or
+ * inline PCM, to 8 kHz mono for the call's playback (the API layer may not import codecs).
  */
+
+import type { AudioFetchError } from "../api/audio-fetch.ts";
+import { type FetchAudioOptions, fetchAudio } from "../api/audio-fetch.ts";
+import { ApiError } from "../api/errors.ts";
+import type { PlayAudioLoader } from "../api/routes/call-control.ts";
 import type { CallMedia, MediaPort } from "../call/ports.ts";
+import { decodeInlinePcm, parseWav, toPcm8kMono } from "../codec/wav.ts";
 import type { Logger } from "../lib/logger.ts";
+import { err, ok, type Result } from "../lib/result.ts";
 import type { MediaCrypto, MediaParams, MediaService, MediaSession } from "../media/types.ts";
 import type { NegotiatedCrypto, NegotiatedMedia } from "../sdp/index.ts";
 import type { SrtpKeyMaterial } from "../srtp/srtp-context.ts";
@@ -65,6 +74,29 @@ export function createMediaPort(service: MediaService, logger: Logger): MediaPor
         return undefined;
       }
       return callMedia(r.value);
+    },
+  };
+}
+
+type FetchAudio = (url: string, options?: FetchAudioOptions) => Promise<Result<Uint8Array, AudioFetchError>>;
+
+/** rest-api.md §3 `…/play`: fetch failures → 502, anything wrong with the audio → 400 with the parser's reason. */
+export function createPlayAudioLoader(fetch: FetchAudio = fetchAudio): PlayAudioLoader {
+  return {
+    async load(source) {
+      if ("audio" in source) {
+        const pcm = decodeInlinePcm(source.audio);
+        return pcm.ok ? pcm : err(new ApiError("invalid_request", pcm.error.reason));
+      }
+      const body = await fetch(source.url);
+      if (!body.ok) return err(new ApiError("bad_gateway", body.error.message));
+      const wav = parseWav(body.value);
+      if (!wav.ok) return err(new ApiError("invalid_request", wav.error.reason));
+      const pcm = toPcm8kMono(wav.value);
+      if (!pcm.ok) return err(new ApiError("invalid_request", pcm.error.reason));
+      return pcm.value.length === 0
+        ? err(new ApiError("invalid_request", "the WAV file holds no samples"))
+        : ok(pcm.value);
     },
   };
 }
