@@ -29,7 +29,7 @@ function wav(samples: Int16Array, rate: number, channels: number, tag = 1): Uint
   v.setUint16(34, 16, true);
   text(36, "data");
   v.setUint32(40, data, true);
-  samples.forEach((s, i) => v.setInt16(44 + 2 * i, s, true));
+  for (let i = 0; i < samples.length; i++) v.setInt16(44 + 2 * i, samples[i]!, true);
   return b;
 }
 
