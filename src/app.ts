@@ -143,8 +143,11 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
   shutdown.register({
     name: "http",
     phase: "stop-accepting",
-    // Stop taking new connections; in-flight requests finish (the whole sequence is capped).
-    run: () => server.stop(false),
+    // Stop listening now. Bun's stop(false) resolves only once every open connection has closed,
+    // and call WebSockets close in a later phase, so waiting here would stall until the cap.
+    run: () => {
+      void server.stop(false);
+    },
   });
   const stack = calls.stack;
   if (stack !== undefined) {
