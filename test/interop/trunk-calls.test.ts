@@ -64,7 +64,7 @@ function frameCollector(): { listener: CallStreamListener; pcm(): Int16Array } {
     },
     pcm() {
       const out = new Int16Array(frames.length * 160);
-      frames.forEach((f, i) => out.set(f, i * 160));
+      for (const [i, f] of frames.entries()) out.set(f, i * 160);
       return out;
     },
   };
