@@ -1,0 +1,164 @@
+/**
+ * Mid-call control against a real softphone (issue #7; sip.md §7 hold/resume, §8, §9 DTMF send):
+ * baresip dials the trunk host of an in-process call system (the root's own adapters:
+ * sip-bridge, media-bridge, SipStack, media service), the fake app accepts, and the test drives
+ * the CallManager commands the REST routes call. Hold/resume must get baresip's 2xx with the
+ * mirrored direction (the call becomes `on_hold`, then `in_progress`), DTMF sent as RFC 4733
+ * events must be reported by baresip digit by digit, and a blind transfer (sip.md §8) makes
+ * baresip call a second baresip (bob) and NOTIFY us, after which the call ends `transfer`.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CallManager } from "../../src/call/call-manager.ts";
+import { loadConfig } from "../../src/config/index.ts";
+import { type CallSystem, createCallSystem } from "../../src/gateway/call-system.ts";
+import { nullLogger } from "../../src/lib/logger.ts";
+import { createMetrics } from "../../src/metrics/metrics.ts";
+import { cryptoRandom } from "../../src/runtime/crypto-random.ts";
+import { createSystemTimers, systemClock } from "../../src/runtime/system-clock.ts";
+import { DeadLetterQueue } from "../../src/webhook/dead-letter-queue.ts";
+import { WebhookDispatcher } from "../../src/webhook/dispatcher.ts";
+import { createFetchHttpPost } from "../../src/webhook/fetch-http.ts";
+import { IncomingClient } from "../../src/webhook/incoming-client.ts";
+import { type FakeApp, startFakeApp } from "../support/app-server.ts";
+import { type Baresip, startBaresip } from "../support/baresip.ts";
+import { freePorts, makeTempDir, skipWithout } from "../support/peers.ts";
+
+const skip = skipWithout("baresip");
+
+/** The trunk-host call path of the composition root, in this process (src/app.ts createWebhooks + createCallSystem). */
+async function startCallSystem(app: FakeApp, sipPort: number): Promise<CallSystem> {
+  const dir = makeTempDir("control-baresip-gw");
+  const path = join(dir, "xbridge.toml");
+  writeFileSync(
+    path,
+    [
+      "[listen]",
+      'http = "127.0.0.1:0"',
+      "[server]",
+      `listen = "127.0.0.1:${sipPort}"`,
+      "[[server.peers]]",
+      'name = "local"',
+      'host = "127.0.0.1"',
+      "[webhook]",
+      `url = "${app.webhookUrl}"`,
+      'timeout = "3s"',
+      "retry = 0",
+      "",
+    ].join("\n"),
+  );
+  const loaded = loadConfig({ path, env: {} });
+  if (!loaded.ok) throw new Error(loaded.errors.join("; "));
+  const config = loaded.config;
+  const timers = createSystemTimers();
+  const metrics = createMetrics();
+  const http = createFetchHttpPost({ userAgent: "xbridge-test" });
+  const rt = { clock: systemClock, timers, random: cryptoRandom, logger: nullLogger };
+  const dispatcher = new WebhookDispatcher({
+    url: config.webhook.url,
+    timeoutMs: config.webhook.timeoutMs,
+    retry: config.webhook.retry,
+    http,
+    ...rt,
+    dlq: new DeadLetterQueue(),
+    metrics,
+  });
+  const incoming = new IncomingClient({
+    url: config.webhook.url,
+    timeoutMs: config.webhook.timeoutMs,
+    http,
+    clock: systemClock,
+    timers,
+    metrics,
+    logger: nullLogger,
+  });
+  const built = await createCallSystem(config, { ...rt, metrics, dispatcher, incoming });
+  if (!built.ok) throw new Error(built.error);
+  return built.value;
+}
+
+describe.skipIf(skip)("baresip ⇄ gateway mid-call control", () => {
+  let app: FakeApp;
+  let system: CallSystem;
+  let manager: CallManager;
+  let bs: Baresip;
+  let bob: Baresip;
+  let bobSip = 0;
+  let callId = "";
+
+  beforeAll(async () => {
+    app = startFakeApp();
+    const [sipPort, bsSip, ctrlPort, rtpBase, bobSipPort, bobCtrl, bobRtp] = await freePorts(7);
+    bobSip = bobSipPort!;
+    bob = await startBaresip({
+      dir: makeTempDir("control-baresip-bob"),
+      user: "bob",
+      sipPort: bobSip,
+      ctrlPort: bobCtrl!,
+      rtpPorts: [bobRtp!, bobRtp! + 9],
+      codecs: ["pcmu"],
+      answer: "auto",
+      toneSeconds: 30,
+    });
+    system = await startCallSystem(app, sipPort!);
+    manager = system.manager;
+    bs = await startBaresip({
+      dir: makeTempDir("control-baresip"),
+      sipPort: bsSip!,
+      ctrlPort: ctrlPort!,
+      rtpPorts: [rtpBase!, rtpBase! + 9],
+      codecs: ["pcmu"],
+      toneSeconds: 30,
+    });
+    await bs.ctrl.command("dial", `sip:ivr@127.0.0.1:${sipPort}`);
+    callId = (await app.waitForIncoming(1, 5000)).body.call_id;
+    await bs.ctrl.waitEvent("CALL_ESTABLISHED", 5000);
+  });
+
+  afterAll(async () => {
+    if (manager !== undefined) manager.shutdown();
+    await bs?.stop();
+    await bob?.stop();
+    await system?.stack?.stop();
+    system?.media?.close();
+    await app?.stop();
+  });
+
+  test("hold and resume re-INVITEs reach baresip as SDP offers, get its 2xx, and report by local", async () => {
+    const offers = () =>
+      bs.ctrl.messages.filter((m) => m.event && m.type === "CALL_REMOTE_SDP" && m.param === "offer").length;
+    const before = offers();
+    const held = await manager.hold(callId);
+    expect(held.ok && held.value.status).toBe("on_hold");
+    const resumed = await manager.resume(callId);
+    expect(resumed.ok && resumed.value.status).toBe("in_progress");
+    expect(offers()).toBe(before + 2);
+    await app.waitForEvent((e) => e.call_id === callId && e.event === "call.resumed", 3000);
+    const control = app
+      .eventsOf(callId)
+      .filter((e) => e.event === "call.hold" || e.event === "call.resumed")
+      .map((e) => `${e.event}:${String(e.by)}`);
+    expect(control).toEqual(["call.hold:local", "call.resumed:local"]);
+  });
+
+  test("DTMF sent by the REST command as RFC 4733 events is reported by baresip digit by digit", async () => {
+    const sent = await manager.sendDtmf(callId, "12#");
+    expect(sent.ok).toBe(true);
+    await Bun.sleep(500);
+    const digits = bs.ctrl.messages
+      .filter((m) => m.event && m.type === "CALL_DTMF_START")
+      .map((m) => m.param)
+      .join("");
+    expect(digits).toBe("12#");
+  });
+
+  test("a blind transfer REFERs baresip to bob; its NOTIFY 200 ends the call with reason transfer", async () => {
+    const r = await manager.transfer(callId, `sip:bob@127.0.0.1:${bobSip}`);
+    expect(r.ok).toBe(true);
+    await bob.ctrl.waitEvent("CALL_ESTABLISHED", 5000);
+    const ended = await app.waitForEvent((e) => e.call_id === callId && e.event === "call.ended", 5000);
+    expect(ended.reason).toBe("transfer");
+    expect(manager.get(callId)).toBeUndefined();
+  });
+});
