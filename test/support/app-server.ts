@@ -198,6 +198,8 @@ export interface RigPeer {
   name: string;
   host?: string;
   hosts?: string[];
+  /** SIP port used when dialling this peer (config `port`). */
+  port?: number;
   codecs?: string[];
   auth?: { username: string; password: string };
 }
@@ -231,6 +233,7 @@ function peerToml(p: RigPeer): string {
   const lines = ["[[server.peers]]", `name = ${q(p.name)}`];
   if (p.host !== undefined) lines.push(`host = ${q(p.host)}`);
   if (p.hosts !== undefined) lines.push(`hosts = [${p.hosts.map(q).join(", ")}]`);
+  if (p.port !== undefined) lines.push(`port = ${p.port}`);
   if (p.codecs !== undefined) lines.push(`codecs = [${p.codecs.map(q).join(", ")}]`);
   if (p.auth !== undefined)
     lines.push("[server.peers.auth]", `username = ${q(p.auth.username)}`, `password = ${q(p.auth.password)}`);
