@@ -133,6 +133,8 @@ describe.skipIf(skip)("baresip ⇄ gateway mid-call control", () => {
     expect(held.ok && held.value.status).toBe("on_hold");
     const resumed = await manager.resume(callId);
     expect(resumed.ok && resumed.value.status).toBe("in_progress");
+    // ctrl_tcp events may trail the SIP 200 a little: wait for them, bounded.
+    for (let i = 0; i < 100 && offers() < before + 2; i++) await Bun.sleep(20);
     expect(offers()).toBe(before + 2);
     await app.waitForEvent((e) => e.call_id === callId && e.event === "call.resumed", 3000);
     const control = app
