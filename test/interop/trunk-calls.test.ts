@@ -5,11 +5,12 @@
  * `alice` on the same kamailio. baresip calls `gateway` → kamailio forwards to our Contact →
  * the call reaches the `/incoming` decision (a fake accepting port) with `trunk` set, and its
  * audio carries baresip's 1 kHz tone; then the gateway dials `alice` through the default trunk
- * → baresip auto-answers → ringing/answered events and its tone arrive. Skipped without
+ * → baresip auto-answers → ringing/answered events and its tone arrive; a second trunk with
+ * `srtp: true` dials `bob` (baresip with `mediaenc=srtp-mand`) and gets SRTP audio. Skipped without
  * kamailio/kamcmd/baresip unless XBRIDGE_REQUIRE_PEERS=1.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CallManager } from "../../src/call/call-manager.ts";
 import type { CallStreamListener } from "../../src/call/call-stream-port.ts";
@@ -106,7 +107,14 @@ describe.skipIf(skip)("calls through a registered trunk ⇄ kamailio ⇄ baresip
       rtpPorts: { min: 0, max: 0 },
       srtp: false,
     };
-    const built = await createTrunkSystem([trunk], {
+    const secure: TrunkConfig = {
+      ...trunk,
+      name: "secure",
+      username: "1000",
+      password: "secret1000",
+      srtp: true,
+    };
+    const built = await createTrunkSystem([trunk, secure], {
       clock: systemClock,
       timers,
       random: cryptoRandom,
@@ -149,14 +157,22 @@ describe.skipIf(skip)("calls through a registered trunk ⇄ kamailio ⇄ baresip
     writeBaresipConfig(options);
     writeFileSync(
       join(dir, "accounts"),
-      `<sip:alice@127.0.0.1:${kport}>;auth_pass=alicepw;regint=60;answermode=auto;audio_codecs=PCMU/8000/1;ptime=20\n`,
+      [
+        `<sip:alice@127.0.0.1:${kport}>;auth_pass=alicepw;regint=60;answermode=auto;audio_codecs=PCMU/8000/1;ptime=20`,
+        // sip.md §10: bob takes SDES-SRTP only (RTP/SAVP, RFC 4568).
+        `<sip:bob@127.0.0.1:${kport}>;auth_pass=bobpw;regint=60;answermode=auto;audio_codecs=PCMU/8000/1;ptime=20;mediaenc=srtp-mand`,
+        "",
+      ].join("\n"),
     );
+    appendFileSync(join(dir, "config"), "module srtp.so\n");
     baresip = spawnPeer({ name: "baresip", cmd: ["baresip", "-f", dir], dir });
     if (!(await waitForPort("tcp", ctrlPort!, "127.0.0.1", 5000))) throw new Error(baresip.log());
     ctrl = await BaresipCtrl.connect(ctrlPort!);
     const registered = await until(async () => {
       const dump = await kamailio.ulDump();
-      return system.registrations.isRegistered("default") && dump.includes("alice");
+      const trunksUp =
+        system.registrations.isRegistered("default") && system.registrations.isRegistered("secure");
+      return trunksUp && dump.includes("alice") && dump.includes("bob");
     }, 10_000);
     if (!registered) throw new Error(`registrations did not complete:\n${await kamailio.ulDump()}`);
   }, 30_000);
@@ -171,7 +187,10 @@ describe.skipIf(skip)("calls through a registered trunk ⇄ kamailio ⇄ baresip
   });
 
   test("the trunk registers its Contact with kamailio (health shows it registered)", async () => {
-    expect(system.registrations.states()).toMatchObject([{ name: "default", registered: true }]);
+    expect(system.registrations.states()).toMatchObject([
+      { name: "default", registered: true },
+      { name: "secure", registered: true },
+    ]);
     const dump = await kamailio.ulDump();
     expect(dump).toContain(system.registrations.state("default")?.contact ?? "none");
   });
@@ -218,6 +237,21 @@ describe.skipIf(skip)("calls through a registered trunk ⇄ kamailio ⇄ baresip
     expect(manager.hangup(id).ok).toBe(true);
     const types = events.filter((e) => e.callId === id).map((e) => e.type);
     expect(types).toEqual(["call.ringing", "call.answered", "call.ended"]);
+  }, 30_000);
+
+  test("an srtp: true trunk dials bob with RTP/SAVP; bob answers with SRTP and its tone is decrypted", async () => {
+    const created = await manager.create({ to: "bob", from: "+15550002", trunk: "secure" });
+    if (!created.ok) throw created.error;
+    const id = created.value.callId;
+    expect(await until(() => manager.get(id)?.status === "in_progress", 10_000)).toBe(true);
+    const collector = frameCollector();
+    const unsubscribe = manager.streamPort(id)?.subscribe(collector.listener);
+    await Bun.sleep(1500);
+    unsubscribe?.();
+    const levels = toneLevels(collector.pcm());
+    expect(levels.tone).toBeGreaterThan(2000);
+    expect(levels.tone).toBeGreaterThan(20 * levels.other);
+    expect(manager.hangup(id).ok).toBe(true);
   }, 30_000);
 
   test("a call to a user kamailio does not know ends `failed` with 404", async () => {
