@@ -15,14 +15,15 @@ import { freshOrigin } from "../sdp/index.ts";
 import { Call, type CallHost, type CallView, type LocalSession } from "./call.ts";
 import { newCallState } from "./call-state.ts";
 import type { CallStreamPort } from "./call-stream-port.ts";
+import { findCall, setMute, startPlay, stopPlay } from "./control-commands.ts";
 import { sendDigits } from "./control-dtmf.ts";
-import { type CommandError, ControlError, callNotFound, wrongState } from "./control-errors.ts";
+import type { CommandError } from "./control-errors.ts";
 import { CallError } from "./errors.ts";
 import type { CallEvent } from "./events.ts";
 import { setLocalHold } from "./hold.ts";
 import { receiveInvite } from "./inbound-call.ts";
 import { dialPeer, type OutboundCallRequest } from "./outbound-call.ts";
-import { Playback, PlayIds } from "./playback.ts";
+import { PlayIds } from "./playback.ts";
 import type {
   CallMedia,
   DecisionPort,
@@ -285,88 +286,51 @@ export class CallManager {
     return ok(undefined);
   }
 
-  /** POST …/hold (rest-api.md §3; sip.md §7): re-INVITE `a=sendonly`, 200 after the peer's 2xx. */
+  // Mid-call commands (rest-api.md §3): 404 unknown call, 409 wrong state, 502/504 from the peer.
+
+  /** …/hold (sip.md §7): re-INVITE `a=sendonly`; answers after the peer's final response. */
   hold(callId: string): Promise<Result<CallView, CommandError>> {
-    const call = this.calls.get(callId);
-    return call === undefined
-      ? Promise.resolve(err(callNotFound(callId)))
-      : setLocalHold(call, this.host, true);
+    return this.withCall(callId, (c) => setLocalHold(c, this.host, true));
   }
 
-  /** POST …/resume (rest-api.md §3; sip.md §7): re-INVITE `a=sendrecv` (`recvonly` while the remote holds). */
+  /** …/resume (sip.md §7): re-INVITE `a=sendrecv` (`recvonly` while the remote holds). */
   resume(callId: string): Promise<Result<CallView, CommandError>> {
-    const call = this.calls.get(callId);
-    return call === undefined
-      ? Promise.resolve(err(callNotFound(callId)))
-      : setLocalHold(call, this.host, false);
+    return this.withCall(callId, (c) => setLocalHold(c, this.host, false));
   }
 
-  /** POST …/transfer (rest-api.md §3; sip.md §8): 200 once the REFER is accepted. */
+  /** …/transfer (sip.md §8): answers once the REFER is accepted. */
   transfer(callId: string, target: string): Promise<Result<CallView, CommandError>> {
-    const call = this.calls.get(callId);
-    return call === undefined
-      ? Promise.resolve(err(callNotFound(callId)))
-      : transferCall(call, this.host, target);
+    return this.withCall(callId, (c) => transferCall(c, this.host, target));
   }
 
-  /** POST …/dtmf (rest-api.md §3; sip.md §9): answers after the last digit was sent. `digits` already validated. */
+  /** …/dtmf (sip.md §9): answers after the last digit; `digits` validated by the API. */
   sendDtmf(callId: string, digits: string): Promise<Result<CallView, CommandError>> {
-    const call = this.calls.get(callId);
-    return call === undefined
-      ? Promise.resolve(err(callNotFound(callId)))
-      : sendDigits(call, this.host, digits);
+    return this.withCall(callId, (c) => sendDigits(c, this.host, digits));
   }
 
-  /** POST …/mute (rest-api.md §3): idempotent; `in_progress` or `on_hold`. */
   mute(callId: string): Result<CallView, CommandError> {
-    return this.setMuted(callId, true);
+    return setMute(this.calls, callId, true);
   }
 
-  /** POST …/unmute (rest-api.md §3): idempotent; `in_progress` or `on_hold`. */
   unmute(callId: string): Result<CallView, CommandError> {
-    return this.setMuted(callId, false);
+    return setMute(this.calls, callId, false);
   }
 
-  /**
-   * POST …/play (rest-api.md §3): `pcm` is 8 kHz mono, already fetched and decoded by the API;
-   * `loopCount` 0 repeats until stopped. A running play is interrupted first.
-   */
+  /** …/play: `pcm` 8 kHz mono, fetched and decoded by the API; `loopCount` 0 = until stopped. */
   play(callId: string, pcm: Int16Array, loopCount: number): Result<{ playId: string }, CommandError> {
-    const call = this.answeredCall(callId);
-    if (!call.ok) return call;
-    const c = call.value;
-    const playback: Playback = new Playback(this.playIds.take(), pcm, loopCount, () =>
-      c.playbackFinished(playback),
-    );
-    c.startPlayback(playback);
-    return ok({ playId: playback.playId });
+    return startPlay(this.calls, this.playIds, callId, pcm, loopCount);
   }
 
-  /** POST …/play/stop (rest-api.md §3): 404 when the call is unknown or nothing plays. */
   stopPlay(callId: string): Result<{ playId: string }, CommandError> {
-    const call = this.calls.get(callId);
-    if (call === undefined) return err(callNotFound(callId));
-    const playId = call.stopPlayback();
-    return playId === undefined
-      ? err(new ControlError("no_playback", `call '${callId}' has no active playback`))
-      : ok({ playId });
+    return stopPlay(this.calls, callId);
   }
 
-  private setMuted(callId: string, muted: boolean): Result<CallView, CommandError> {
-    const call = this.answeredCall(callId);
-    if (!call.ok) return call;
-    call.value.setMuted(muted);
-    return ok(call.value.view());
-  }
-
-  /** The call when it is `in_progress` or `on_hold` (404 / 409 otherwise). */
-  private answeredCall(callId: string): Result<Call, CommandError> {
-    const call = this.calls.get(callId);
-    if (call === undefined) return err(callNotFound(callId));
-    const status = call.state.status;
-    if (status !== "in_progress" && status !== "on_hold")
-      return err(wrongState(callId, status, "in_progress or on_hold"));
-    return ok(call);
+  private async withCall<T>(
+    callId: string,
+    run: (call: Call) => Promise<Result<T, CommandError>>,
+  ): Promise<Result<T, CommandError>> {
+    const call = findCall(this.calls, callId);
+    return call.ok ? run(call.value) : call;
   }
 
   /** Ends every call with reason `shutdown`; new INVITEs, OPTIONS and POSTs get 503 from now on. */
