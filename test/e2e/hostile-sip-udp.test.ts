@@ -9,6 +9,7 @@
  * app was asked about must have been reported ended.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { udp } from "bun";
@@ -105,6 +106,8 @@ interface RequestOptions {
   body?: string;
   branch?: string;
   cseq?: number;
+  /** Extra header lines (e.g. `Authorization: …`). */
+  headers?: string[];
 }
 
 /** A well-formed request from the probe (Via with `rport`, so answers come back to it). */
@@ -119,6 +122,7 @@ function request(o: RequestOptions): string {
     `Call-ID: ${o.callId}`,
     `CSeq: ${o.cseq ?? 1} ${o.method === "ACK" ? "ACK" : o.method}`,
     `Contact: <sip:caller@${o.probe.ip}:${o.probe.port}>`,
+    ...(o.headers ?? []),
     ...(body.length > 0 ? ["Content-Type: application/sdp"] : []),
     `Content-Length: ${new TextEncoder().encode(body).length}`,
     "",
@@ -393,5 +397,158 @@ describe("hostile SIP datagrams against the running gateway", () => {
     probe.send(response, rig.sipPort);
     await expectAlive(rig, probe);
     expect(probe.responses.filter((x) => getHeader(x, "call-id") === callId)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Digest guessing and replay over INVITE (sip.md §3 step 2: wrong credentials, a nonce we never
+// issued or a replayed nonce count → 403 with no re-challenge). The digest is computed here with
+// node:crypto from RFC 2617 §3.2.2, independently of the gateway's own code.
+
+const md5 = (s: string) => createHash("md5").update(s).digest("hex");
+
+interface DigestOptions {
+  username: string;
+  password: string;
+  realm: string;
+  nonce: string;
+  uri: string;
+  nc: number;
+  cnonce: string;
+}
+
+function authorization(d: DigestOptions): string {
+  const nc = d.nc.toString(16).padStart(8, "0");
+  const ha1 = md5(`${d.username}:${d.realm}:${d.password}`);
+  const ha2 = md5(`INVITE:${d.uri}`);
+  const response = md5(`${ha1}:${d.nonce}:${nc}:${d.cnonce}:auth:${ha2}`);
+  return `Authorization: Digest username="${d.username}", realm="${d.realm}", nonce="${d.nonce}", uri="${d.uri}", response="${response}", algorithm=MD5, qop=auth, nc=${nc}, cnonce="${d.cnonce}"`;
+}
+
+describe("digest guessing and replay against a trunk host that trusts no address", () => {
+  const PASSWORD = "Corr3ct-Horse-Battery";
+  let rig: CallRig;
+  let probe: SipProbe;
+  let uri = "";
+  beforeAll(async () => {
+    rig = await startCallRig({
+      peers: [{ name: "branch", auth: { username: "branch", password: PASSWORD } }],
+      decide: () => ({ kind: "reject", reason: "busy" }),
+    });
+    probe = await SipProbe.open("127.0.0.1");
+    uri = `sip:gw@127.0.0.1:${rig.sipPort}`;
+  }, 15_000);
+  afterAll(async () => {
+    probe?.close();
+    await rig?.stop();
+  });
+
+  /** Sends an INVITE (optionally with extra headers) and resolves its final response. */
+  async function invite(headers: string[] = []): Promise<SipResponse> {
+    const callId = fresh("digest");
+    probe.send(
+      request({ method: "INVITE", callId, gatewayPort: rig.sipPort, probe, body: SDP, headers }),
+      rig.sipPort,
+    );
+    return probe.waitFor(callId, (s) => s >= 200);
+  }
+
+  /** A fresh challenge: the realm and nonce of a 401 to an INVITE without credentials. */
+  async function challenge(): Promise<{ realm: string; nonce: string }> {
+    const r = await invite();
+    expect(r.status).toBe(401);
+    const www = getHeader(r, "www-authenticate") ?? "";
+    expect(www).toMatch(/^Digest /);
+    return { realm: /realm="([^"]*)"/.exec(www)?.[1] ?? "", nonce: /nonce="([^"]*)"/.exec(www)?.[1] ?? "" };
+  }
+
+  test("answers 403 to each of 8 wrong-password guesses, never re-challenges and never asks the app", async () => {
+    for (const password of [
+      "123456",
+      "password",
+      "branch",
+      "letmein",
+      "admin",
+      "qwerty",
+      "s3cret",
+      PASSWORD.toLowerCase(),
+    ]) {
+      const c = await challenge();
+      const r = await invite([
+        authorization({ username: "branch", password, uri, nc: 1, cnonce: "c0ffee", ...c }),
+      ]);
+      expect(r.status).toBe(403);
+    }
+    expect(rig.app.incoming).toHaveLength(0);
+    await expectAlive(rig, probe);
+  });
+
+  test("admits the right password once and answers 403 when the same Authorization is replayed on a new INVITE", async () => {
+    const c = await challenge();
+    const auth = authorization({
+      username: "branch",
+      password: PASSWORD,
+      uri,
+      nc: 1,
+      cnonce: "feedbeef",
+      ...c,
+    });
+    const first = await invite([auth]);
+    // Admitted: the app was asked and turned the call down (486), proving the credentials worked.
+    expect(first.status).toBe(486);
+    expect(rig.app.incoming).toHaveLength(1);
+    const replay = await invite([auth]);
+    expect(replay.status).toBe(403);
+    expect(rig.app.incoming).toHaveLength(1);
+    await expectEveryCallEnded(rig, 5000);
+    await expectAlive(rig, probe);
+  });
+
+  test("answers 403 to a correct digest over a nonce the gateway never issued, and to a wrong realm", async () => {
+    const c = await challenge();
+    const forged = await invite([
+      authorization({
+        username: "branch",
+        password: PASSWORD,
+        uri,
+        nc: 1,
+        cnonce: "ab",
+        realm: c.realm,
+        nonce: "0".repeat(32),
+      }),
+    ]);
+    expect(forged.status).toBe(403);
+    const realm = await invite([
+      authorization({
+        username: "branch",
+        password: PASSWORD,
+        uri,
+        nc: 1,
+        cnonce: "ab",
+        realm: "evil",
+        nonce: c.nonce,
+      }),
+    ]);
+    expect(realm.status).toBe(403);
+    expect(rig.app.incoming).toHaveLength(1);
+    await expectAlive(rig, probe);
+  });
+
+  test("answers malformed Digest headers with 403 and a non-Digest scheme with a 401 challenge, never reaching the app", async () => {
+    // A bare "Digest" carries no credentials at all: a fresh challenge (401) is as clear as 403.
+    const bare = (await invite(["Authorization: Digest"])).status;
+    expect([401, 403]).toContain(bare);
+    const garbage = [
+      "Authorization: Digest ,,,,,",
+      'Authorization: Digest username="branch"',
+      'Authorization: Digest username="branch", realm="xbridge", nonce="x", uri="sip:a", response="zz", nc=zz, qop=auth',
+      `Authorization: Digest username="${"u".repeat(20_000)}", realm="xbridge", nonce="n", uri="sip:a", response="r"`,
+      'Authorization: Digest username="branch\u0000", realm="xbridge", nonce="n", uri="sip:a", response="r", algorithm=SHA-512-256',
+      'Authorization: Digest username=branch realm=xbridge nonce="unterminated',
+    ];
+    for (const h of garbage) expect((await invite([h])).status, h.slice(0, 80)).toBe(403);
+    expect((await invite(["Authorization: Basic YnJhbmNoOnB3"])).status).toBe(401);
+    expect(rig.app.incoming).toHaveLength(1);
+    await expectAlive(rig, probe);
   });
 });
