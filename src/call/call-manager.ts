@@ -1,7 +1,7 @@
 /**
  * The one registry of calls (DESIGN.md rule 3) and the commands on them: receive an inbound
- * INVITE (trunk host, spec/sip.md §3–§6), create an outbound call to a peer (rest-api.md §3
- * POST /v1/calls), hang up by state (DELETE: CANCEL / 603 / BYE), and shut down (every call
+ * INVITE (trunk host, spec/sip.md §3–§6, or through a registered trunk, §2), create an outbound
+ * call to a peer or through a registered trunk (rest-api.md §3 POST /v1/calls), hang up by state (DELETE: CANCEL / 603 / BYE), and shut down (every call
  * ends with reason `shutdown`). Call ids are `CA` + 32 hex from the injected Random; calls are
  * kept in creation order and removed the moment they end. The mid-call commands (hold,
  * resume, transfer, dtmf, mute, play; rest-api.md §3) look a call up, check its state and
