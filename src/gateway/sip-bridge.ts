@@ -7,6 +7,7 @@
  * (DESIGN.md "Layers").
  */
 import type { CallManager } from "../call/call-manager.ts";
+import { ALLOW } from "../call/index.ts";
 import type {
   CallDialog,
   Dialer,
@@ -147,11 +148,16 @@ function transferProgress(request: SipRequest): TransferProgress {
 }
 
 /**
- * In-dialog INFO / NOTIFY / other requests of a live call: always `200 OK` (sip.md §8 step 3,
- * §9); DTMF INFO bodies and `refer` NOTIFYs are handed to the call.
+ * In-dialog requests of a live call: INFO, NOTIFY and OPTIONS get `200 OK` (sip.md §3, §8 step
+ * 3, §9), DTMF INFO bodies and `refer` NOTIFYs are handed to the call; anything else (a REFER,
+ * UPDATE or MESSAGE from the peer) gets `405` with our `Allow` (sip.md §3, RFC 3261 §8.2.1).
  */
 function answerInDialog(r: IncomingRequest, handlers: DialogHandlers): void {
   const method = r.request.method;
+  if (method !== "INFO" && method !== "NOTIFY" && method !== "OPTIONS") {
+    r.respond(405, undefined, { headers: [{ name: "Allow", value: ALLOW }] });
+    return;
+  }
   r.respond(200);
   if (method === "INFO") {
     const info = parseDtmfInfo(getHeader(r.request, "Content-Type") ?? "", fromUtf8(r.request.body));
