@@ -8,75 +8,14 @@
  * baresip call a second baresip (bob) and NOTIFY us, after which the call ends `transfer`.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { CallManager } from "../../src/call/call-manager.ts";
-import { loadConfig } from "../../src/config/index.ts";
-import { type CallSystem, createCallSystem } from "../../src/gateway/call-system.ts";
-import { nullLogger } from "../../src/lib/logger.ts";
-import { createMetrics } from "../../src/metrics/metrics.ts";
-import { cryptoRandom } from "../../src/runtime/crypto-random.ts";
-import { createSystemTimers, systemClock } from "../../src/runtime/system-clock.ts";
-import { DeadLetterQueue } from "../../src/webhook/dead-letter-queue.ts";
-import { WebhookDispatcher } from "../../src/webhook/dispatcher.ts";
-import { createFetchHttpPost } from "../../src/webhook/fetch-http.ts";
-import { IncomingClient } from "../../src/webhook/incoming-client.ts";
+import type { CallSystem } from "../../src/gateway/call-system.ts";
 import { type FakeApp, startFakeApp } from "../support/app-server.ts";
 import { type Baresip, startBaresip } from "../support/baresip.ts";
 import { freePorts, makeTempDir, skipWithout } from "../support/peers.ts";
+import { startCallSystem } from "./control-system.ts";
 
 const skip = skipWithout("baresip");
-
-/** The trunk-host call path of the composition root, in this process (src/app.ts createWebhooks + createCallSystem). */
-async function startCallSystem(app: FakeApp, sipPort: number): Promise<CallSystem> {
-  const dir = makeTempDir("control-baresip-gw");
-  const path = join(dir, "xbridge.toml");
-  writeFileSync(
-    path,
-    [
-      "[listen]",
-      'http = "127.0.0.1:0"',
-      "[server]",
-      `listen = "127.0.0.1:${sipPort}"`,
-      "[[server.peers]]",
-      'name = "local"',
-      'host = "127.0.0.1"',
-      "[webhook]",
-      `url = "${app.webhookUrl}"`,
-      'timeout = "3s"',
-      "retry = 0",
-      "",
-    ].join("\n"),
-  );
-  const loaded = loadConfig({ path, env: {} });
-  if (!loaded.ok) throw new Error(loaded.errors.join("; "));
-  const config = loaded.config;
-  const timers = createSystemTimers();
-  const metrics = createMetrics();
-  const http = createFetchHttpPost({ userAgent: "xbridge-test" });
-  const rt = { clock: systemClock, timers, random: cryptoRandom, logger: nullLogger };
-  const dispatcher = new WebhookDispatcher({
-    url: config.webhook.url,
-    timeoutMs: config.webhook.timeoutMs,
-    retry: config.webhook.retry,
-    http,
-    ...rt,
-    dlq: new DeadLetterQueue(),
-    metrics,
-  });
-  const incoming = new IncomingClient({
-    url: config.webhook.url,
-    timeoutMs: config.webhook.timeoutMs,
-    http,
-    clock: systemClock,
-    timers,
-    metrics,
-    logger: nullLogger,
-  });
-  const built = await createCallSystem(config, { ...rt, metrics, dispatcher, incoming });
-  if (!built.ok) throw new Error(built.error);
-  return built.value;
-}
 
 describe.skipIf(skip)("baresip ⇄ gateway mid-call control", () => {
   let app: FakeApp;
