@@ -6,6 +6,7 @@
  * mirrored direction (the call becomes `on_hold`, then `in_progress`), DTMF sent as RFC 4733
  * events must be reported by baresip digit by digit, and a blind transfer (sip.md §8) makes
  * baresip call a second baresip (bob) and NOTIFY us, after which the call ends `transfer`.
+ * A play must finish only after its frames went out in real time.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { CallManager } from "../../src/call/call-manager.ts";
@@ -13,6 +14,7 @@ import type { CallSystem } from "../../src/gateway/call-system.ts";
 import { type FakeApp, startFakeApp } from "../support/app-server.ts";
 import { type Baresip, startBaresip } from "../support/baresip.ts";
 import { freePorts, makeTempDir, skipWithout } from "../support/peers.ts";
+import { tone } from "../support/tone.ts";
 import { startCallSystem } from "./control-system.ts";
 
 const skip = skipWithout("baresip");
@@ -92,6 +94,21 @@ describe.skipIf(skip)("baresip ⇄ gateway mid-call control", () => {
       .map((m) => m.param)
       .join("");
     expect(digits).toBe("12#");
+  });
+
+  test("a 1 s play reports call.play_finished {interrupted: false} only after ~1 s of real-time frames", async () => {
+    const started = performance.now();
+    const played = manager.play(callId, tone(440, 8000, 8000, 8000), 1);
+    expect(played.ok).toBe(true);
+    const playId = played.ok ? played.value.playId : "";
+    const finished = await app.waitForEvent(
+      (e) => e.call_id === callId && e.event === "call.play_finished" && e.play_id === playId,
+      5000,
+    );
+    // 50 frames on the shared 20 ms media clock; the webhook adds its own delivery time.
+    expect(performance.now() - started).toBeGreaterThan(960);
+    expect(finished.interrupted).toBe(false);
+    expect(manager.stopPlay(callId).ok).toBe(false);
   });
 
   test("a blind transfer REFERs baresip to bob; its NOTIFY 200 ends the call with reason transfer", async () => {
