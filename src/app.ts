@@ -104,7 +104,12 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
   for (const t of config.trunks) metrics.trunkRegistered.set(t.name, 0);
 
   const webhooks = createWebhooks(config, rt, metrics);
-  const built = await createCallSystem(config, { ...rt, metrics, ...webhooks });
+  const built = await createCallSystem(config, {
+    ...rt,
+    metrics,
+    ...webhooks,
+    onTrunkState: (s) => metrics.trunkRegistered.set(s.name, s.registered ? 1 : 0),
+  });
   if (!built.ok) return built;
   const calls = built.value;
   metrics.activeCalls.collect(() => calls.manager.size);
@@ -117,7 +122,9 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
     logger: logger.child({ component: "api" }),
     health: () =>
       buildHealthReport({
-        trunks: trunkStates,
+        trunks:
+          calls.trunks?.registrations.states().map((s) => ({ name: s.name, registered: s.registered })) ??
+          trunkStates,
         sipServerListening: calls.stack !== undefined,
         activeCalls: calls.manager.size,
       }),
@@ -154,6 +161,17 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
     // New INVITEs/OPTIONS get 503 from here on (spec/README.md step 4).
     shutdown.register({ name: "sip-503", phase: "stop-accepting", run: () => stack.beginShutdown() });
   }
+  const trunkClient = calls.trunks;
+  if (trunkClient !== undefined) {
+    shutdown.register({
+      name: "sip-trunk-503",
+      phase: "stop-accepting",
+      run: () => trunkClient.stack.beginShutdown(),
+    });
+    // REGISTER Expires: 0 for every trunk (spec/README.md step 4).
+    shutdown.register({ name: "trunks", phase: "unregister-trunks", run: () => trunkClient.unregister() });
+    shutdown.register({ name: "sip-trunk-close", phase: "close-listeners", run: () => trunkClient.close() });
+  }
   shutdown.register({ name: "calls", phase: "end-calls", run: () => calls.manager.shutdown() });
   shutdown.register({ name: "streams", phase: "close-streams", run: () => calls.hub.closeAll() });
   shutdown.register({
@@ -175,5 +193,7 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
     },
   });
 
+  // Registrations start once every listener is bound (spec/README.md step 3).
+  calls.trunks?.start();
   return ok({ httpUrl, metrics, shutdown: () => shutdown.run() });
 }

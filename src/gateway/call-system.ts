@@ -20,12 +20,14 @@ import type { Metrics } from "../metrics/metrics.ts";
 import { NonceStore } from "../sip/auth/index.ts";
 import { SipStack } from "../sip/transport/sip-stack.ts";
 import { StreamHub } from "../stream/index.ts";
+import type { TrunkState } from "../trunk/index.ts";
 import type { WebhookDispatcher } from "../webhook/dispatcher.ts";
 import type { IncomingClient } from "../webhook/incoming-client.ts";
 import { createDigestPort } from "./digest-bridge.ts";
 import { createEventFanout } from "./event-fanout.ts";
 import { createMediaPort } from "./media-bridge.ts";
 import { attachCallHandlers, createDialer, DialogRoutes } from "./sip-bridge.ts";
+import { createTrunkSystem, type TrunkSystem } from "./trunk-system.ts";
 
 export interface CallSystemDeps {
   clock: Clock;
@@ -35,6 +37,8 @@ export interface CallSystemDeps {
   metrics: Metrics;
   dispatcher: WebhookDispatcher;
   incoming: IncomingClient;
+  /** Each registration state change (for /health and xbridge_trunk_registered). */
+  onTrunkState?: (state: TrunkState) => void;
 }
 
 export interface CallSystem {
@@ -43,6 +47,8 @@ export interface CallSystem {
   /** The trunk-host SIP stack, when `server` is configured. */
   readonly stack?: SipStack;
   readonly media?: MediaService;
+  /** The trunk client side (registrations, client SIP stack), when `trunks`/`sip` is configured. */
+  readonly trunks?: TrunkSystem;
 }
 
 const noMedia: MediaPort = { allocate: async () => undefined };
@@ -90,6 +96,21 @@ export async function createCallSystem(
     }
   }
 
+  const trunkBuilt = await createTrunkSystem(config.trunks, {
+    clock: d.clock,
+    timers: d.timers,
+    random: d.random,
+    logger: d.logger,
+    ...(d.onTrunkState !== undefined ? { onState: d.onTrunkState } : {}),
+    ...(config.tls !== undefined ? { tls: { cert: config.tls.cert, key: config.tls.key } } : {}),
+  });
+  if (!trunkBuilt.ok) {
+    await stack?.stop();
+    media?.close();
+    return trunkBuilt;
+  }
+  const trunks = trunkBuilt.value;
+
   let manager: CallManager | undefined;
   const events = createEventFanout(d.dispatcher, d.metrics, () => manager);
   const local = stack?.local("UDP");
@@ -110,9 +131,11 @@ export async function createCallSystem(
       ? { dialer: createDialer(stack, routes, d.logger.child({ component: "sip" })) }
       : {}),
     trunks: config.trunks.map((t) => t.name),
+    ...(trunks !== undefined ? { trunkPort: trunks.port } : {}),
     logger: d.logger.child({ component: "call" }),
   });
   if (stack !== undefined) attachCallHandlers(stack, manager, routes);
+  trunks?.attach(manager);
 
   const calls = manager;
   const hub = new StreamHub({
@@ -131,5 +154,6 @@ export async function createCallSystem(
     hub,
     ...(stack !== undefined ? { stack } : {}),
     ...(media !== undefined ? { media } : {}),
+    ...(trunks !== undefined ? { trunks } : {}),
   });
 }
