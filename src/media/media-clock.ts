@@ -35,6 +35,8 @@ export class MediaClock {
     private readonly clock: Clock,
     private readonly timers: Timers,
     private readonly periodMs = MEDIA_TICK_MS,
+    /** Told about a listener that threw; the other listeners and later ticks still run. */
+    private readonly onListenerError: (error: unknown) => void = () => {},
   ) {}
 
   /** Adds a listener; the first one starts the timer. */
@@ -101,7 +103,13 @@ export class MediaClock {
     // past that index and start on the next tick.
     for (let i = this.listeners.length - 1; i >= 0; i--) {
       const l = this.listeners[i];
-      if (l !== undefined) l.onTick(at);
+      if (l === undefined) continue;
+      // One call's failure must not silence every other call or stop the clock for good.
+      try {
+        l.onTick(at);
+      } catch (e) {
+        this.onListenerError(e);
+      }
     }
   }
 

@@ -10,7 +10,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { Random } from "../lib/random.ts";
 import { err, ok, type Result } from "../lib/result.ts";
 import { MediaClock } from "./media-clock.ts";
-import { RtpMediaSession } from "./media-session.ts";
+import { RtpMediaSession, type UdpSender } from "./media-session.ts";
 import { PortPool, type PortRange } from "./port-pool.ts";
 import type { MediaAllocationError, MediaService, MediaSession } from "./types.ts";
 
@@ -30,6 +30,23 @@ export interface MediaServiceOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Bun's UDP send throws (ECONNREFUSED …) after the kernel saw an ICMP error for that peer, e.g.
+ * a caller whose RTP port is closed. A remote's behaviour must never throw on the media path:
+ * the packet counts as not sent.
+ */
+function nonThrowingSender(udp: UdpSender): UdpSender {
+  return {
+    send(data, port, address) {
+      try {
+        return udp.send(data, port, address);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
 type DataHandler = (data: Uint8Array, port: number, address: string) => void;
 
 /** A bound socket whose receive handler is attached once the session exists. */
@@ -39,7 +56,9 @@ interface BoundSocket {
 }
 
 export function createMediaService(opts: MediaServiceOptions): MediaService {
-  const mediaClock = new MediaClock(opts.clock, opts.timers);
+  const mediaClock = new MediaClock(opts.clock, opts.timers, undefined, (e) =>
+    opts.logger.error("media tick failed", { error: e instanceof Error ? e.message : String(e) }),
+  );
   const pool = new PortPool<BoundSocket>(
     opts.ports,
     async (port) => {
@@ -80,8 +99,8 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
       const session: RtpMediaSession = new RtpMediaSession({
         localAddress: advertised,
         localPort: p.rtpPort,
-        rtp: p.rtp.udp,
-        rtcp: p.rtcp.udp,
+        rtp: nonThrowingSender(p.rtp.udp),
+        rtcp: nonThrowingSender(p.rtcp.udp),
         clock: opts.clock,
         mediaClock,
         random: opts.random,

@@ -129,3 +129,21 @@ describe("shared 20 ms media clock", () => {
     expect(mc.size).toBe(2);
   });
 });
+
+describe("media clock isolation", () => {
+  test("a listener that throws is reported and the others keep ticking, tick after tick", () => {
+    const clock = new ManualClock();
+    const errors: unknown[] = [];
+    const mc = new MediaClock(clock, clock, undefined, (e) => errors.push(e));
+    let good = 0;
+    mc.add({
+      onTick: () => {
+        throw new Error("ECONNREFUSED: connection refused, send");
+      },
+    });
+    mc.add({ onTick: () => void good++ });
+    clock.advance(100);
+    expect(good).toBe(5);
+    expect(errors).toHaveLength(5);
+  });
+});
