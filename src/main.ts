@@ -50,6 +50,13 @@ async function main(): Promise<void> {
   const gateway = started.value;
   logger.info("xbridge started", { version: pkg.version, http: gateway.httpUrl });
 
+  // Last resort: an exception no module caught is a bug, but exiting would drop every live call.
+  // Log it loudly (with its stack) and keep serving.
+  process.on("uncaughtException", (e) =>
+    logger.error("uncaught exception", { error: String(e), stack: (e as Error).stack }),
+  );
+  process.on("unhandledRejection", (e) => logger.error("unhandled rejection", { error: String(e) }));
+
   let stopping = false;
   const onSignal = (signal: string) => {
     if (stopping) return;

@@ -58,7 +58,11 @@ export async function stunBinding(o: StunQueryOptions): Promise<TransportAddress
     },
   });
   const send = (): void => {
-    socket.send(request, o.server.port, o.server.address);
+    try {
+      socket.send(request, o.server.port, o.server.address);
+    } catch {
+      // Bun's send throws after an ICMP error (no server there); the give-up timer ends the query.
+    }
   };
   for (const at of schedule.sendAtMs) handles.push(o.timers.setTimeout(send, at));
   handles.push(o.timers.setTimeout(() => settle(undefined), schedule.giveUpAtMs));
