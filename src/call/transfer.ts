@@ -47,13 +47,21 @@ export async function transferCall(
     return err(new ControlError("unsupported", `call '${call.id}' cannot send a REFER`));
 
   // NOTIFYs may overtake the REFER's 2xx (RFC 3515 §2.4.4), so they are followed from now on.
-  call.transfer = { target, onNotify: (p) => followNotify(call, host, target, p) };
+  let transferred = false;
+  call.transfer = {
+    target,
+    onNotify: (p) => {
+      transferred = p.kind === "succeeded";
+      followNotify(call, host, target, p);
+    },
+  };
   const outcome = await withDeadline(
     host.timers,
     MID_CALL_TIMEOUT_MS,
     dialog.refer(referTarget(target, dialog.remote)),
   );
-  if (call.ended) return err(callNotFound(call.id));
+  // A NOTIFY 2xx overtook the REFER's 2xx: the transfer is done, the call already ended `transfer`.
+  if (call.ended) return transferred ? ok(call.view()) : err(callNotFound(call.id));
   if (outcome === TIMED_OUT || outcome === undefined) {
     call.transfer = undefined;
     return err(new ControlError("no_answer", "the REFER got no answer within 32 s"));

@@ -40,6 +40,17 @@ describe("POST …/transfer (sip.md §8)", () => {
     expect(h.manager.get(callId)).toBeUndefined();
   });
 
+  test("answers 200 when the success NOTIFY overtakes the REFER's 202 and the call has already ended", async () => {
+    const { h, callId, dialog, invite } = await answeredCall();
+    const pending = h.manager.transfer(callId, "1002");
+    invite.handlers?.referNotify?.({ kind: "succeeded", code: 200 });
+    expect(dialog.byes).toBe(1);
+    dialog.last.answer({ status: 202 });
+    const r = await pending;
+    expect(r.ok && r.value.status).toBe("completed");
+    expect(h.events.at(-1)).toMatchObject({ type: "call.ended", reason: "transfer" });
+  });
+
   test("keeps the call and sends call.transfer_failed with the target's code on a failed NOTIFY", async () => {
     const { h, callId, dialog, invite } = await answeredCall();
     const pending = h.manager.transfer(callId, "sip:busy@example.com");
