@@ -57,6 +57,17 @@ describe("POST …/dtmf (sip.md §9 send)", () => {
     expect(dialog.sent.length).toBe(1);
   });
 
+  test("answers 504 when an INFO gets no final response within 32 s, and 404 for an unknown call", async () => {
+    const { h, callId, media } = await answeredCall();
+    media.telephoneEvent = false;
+    const pending = h.manager.sendDtmf(callId, "1");
+    h.clock.advance(32_000);
+    const r = await pending;
+    expect(!r.ok && r.error.httpStatus).toBe(504);
+    const unknown = await h.manager.sendDtmf("CAnope", "1");
+    expect(!unknown.ok && unknown.error.httpStatus).toBe(404);
+  });
+
   test("answers 409 while on hold and sends nothing", async () => {
     const { h, callId, media, invite } = await answeredCall();
     invite.handlers?.reInvite(offerWith({ direction: "sendonly" }));
