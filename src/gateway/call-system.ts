@@ -14,7 +14,7 @@ import type { Clock, Timers } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Random } from "../lib/random.ts";
 import { err, ok, type Result } from "../lib/result.ts";
-import { createMediaService } from "../media/media-service.ts";
+import { createMediaClock, createMediaService } from "../media/media-service.ts";
 import type { MediaService } from "../media/types.ts";
 import type { Metrics } from "../metrics/metrics.ts";
 import { NonceStore } from "../sip/auth/index.ts";
@@ -65,6 +65,8 @@ export async function createCallSystem(
   const routes = new DialogRoutes();
   let stack: SipStack | undefined;
   let media: MediaService | undefined;
+  // One 20 ms clock drives every call's sending, trunk host and trunks alike (DESIGN.md).
+  const mediaClock = createMediaClock(d.clock, d.timers, d.logger.child({ component: "media" }));
   if (server !== undefined) {
     const codecs = createCodecRegistry(createStandardCodecs());
     media = createMediaService({
@@ -76,6 +78,7 @@ export async function createCallSystem(
       random: d.random,
       logger: d.logger.child({ component: "media" }),
       resolveCodec: (name) => codecs.get(name),
+      mediaClock,
     });
     stack = new SipStack({
       clock: d.clock,
@@ -101,6 +104,7 @@ export async function createCallSystem(
     timers: d.timers,
     random: d.random,
     logger: d.logger,
+    mediaClock,
     ...(d.onTrunkState !== undefined ? { onState: d.onTrunkState } : {}),
     ...(config.tls !== undefined ? { tls: { cert: config.tls.cert, key: config.tls.key } } : {}),
   });

@@ -19,6 +19,7 @@ import { isWildcard, parseIp } from "../lib/ip.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Random } from "../lib/random.ts";
 import { err, ok, type Result } from "../lib/result.ts";
+import type { MediaClock } from "../media/media-clock.ts";
 import { createMediaService } from "../media/media-service.ts";
 import type { MediaService } from "../media/types.ts";
 import { parseUri } from "../sip/message/index.ts";
@@ -52,6 +53,8 @@ export interface TrunkSystemDeps {
   verifyPeer?: boolean;
   /** Overrides the 30 s media timeout (tests). */
   mediaTimeoutMs?: number;
+  /** The process-wide 20 ms media clock shared with the trunk host's media. */
+  mediaClock?: MediaClock;
 }
 
 export interface TrunkSystem {
@@ -158,6 +161,7 @@ export async function createTrunkSystem(
         logger: mediaLogger,
         resolveCodec: (name) => codecs.get(name),
         ...(d.mediaTimeoutMs !== undefined ? { timeoutMs: d.mediaTimeoutMs } : {}),
+        ...(d.mediaClock !== undefined ? { mediaClock: d.mediaClock } : {}),
       });
       services.set(key, service);
     }

@@ -28,6 +28,18 @@ export interface MediaServiceOptions {
   resolveCodec(name: CodecName): AudioCodec | undefined;
   /** Overrides the 30 s media timeout (tests). */
   timeoutMs?: number;
+  /**
+   * The process-wide 20 ms clock (DESIGN.md: one media clock for all calls). Services for the
+   * trunk host and each trunk's RTP range share it; a service creates its own only when alone.
+   */
+  mediaClock?: MediaClock;
+}
+
+/** The shared 20 ms clock; a session that throws is logged and the others keep ticking. */
+export function createMediaClock(clock: Clock, timers: Timers, logger: Logger): MediaClock {
+  return new MediaClock(clock, timers, undefined, (e) =>
+    logger.error("media tick failed", { error: e instanceof Error ? e.message : String(e) }),
+  );
 }
 
 /**
@@ -56,9 +68,8 @@ interface BoundSocket {
 }
 
 export function createMediaService(opts: MediaServiceOptions): MediaService {
-  const mediaClock = new MediaClock(opts.clock, opts.timers, undefined, (e) =>
-    opts.logger.error("media tick failed", { error: e instanceof Error ? e.message : String(e) }),
-  );
+  const ownsClock = opts.mediaClock === undefined;
+  const mediaClock = opts.mediaClock ?? createMediaClock(opts.clock, opts.timers, opts.logger);
   const pool = new PortPool<BoundSocket>(
     opts.ports,
     async (port) => {
@@ -123,7 +134,8 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
     },
     close() {
       for (const s of [...sessions]) s.close();
-      mediaClock.stop();
+      // A shared clock keeps ticking for the other services' calls.
+      if (ownsClock) mediaClock.stop();
     },
   };
 }
