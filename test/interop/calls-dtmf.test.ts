@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
-import { startBaresip } from "../support/baresip.ts";
+import { type BaresipCodec, startBaresip } from "../support/baresip.ts";
 import { readPcap, type UdpDatagram, udpDatagrams } from "../support/pcap.ts";
 import { freePorts, makeTempDir, skipWithout, waitExit } from "../support/peers.ts";
 import { callGateway, defaultKeys, sippMessages, startCapture } from "../support/sipp-media.ts";
@@ -73,44 +73,46 @@ describe("RFC 4733 DTMF from real callers reaches the app once per key press", (
     await rig?.stop();
   });
 
-  test.skipIf(skipWithout("baresip"))(
-    "baresip sndcode 159# → dtmf messages 1, 5, 9, # exactly once each in order, and four call.dtmf webhooks in the same order",
-    async () => {
-      const [sipPort, ctrlPort, rtpBase] = await freePorts(3);
-      const bs = await startBaresip({
-        dir: makeTempDir("calls-dtmf-baresip"),
-        sipPort: sipPort!,
-        ctrlPort: ctrlPort!,
-        rtpPorts: [rtpBase!, rtpBase! + 9],
-        codecs: ["pcmu"],
-        toneSeconds: 15,
-      });
-      let ws: CallSocket | undefined;
-      try {
-        const n = rig.app.incoming.length;
-        expect((await bs.ctrl.command("dial", `sip:echo@127.0.0.1:${rig.sipPort}`)).ok).toBe(true);
-        const req = await rig.app.waitForIncoming(n + 1, 5000);
-        const callId = req.body.call_id;
-        ws = await CallSocket.connect({ baseUrl: rig.httpUrl, callId, apiKey: rig.apiKey });
-        await bs.ctrl.waitEvent("CALL_ESTABLISHED", 5000);
-        await ws.waitForAudio(10, 5000);
-        expect((await bs.ctrl.command("sndcode", "159#")).ok).toBe(true);
-        await expectDigitsOnce(rig, ws, callId);
-        await bs.ctrl.command("hangup");
-        await ws.waitFor("stop", 5000);
-        // The digits were events, not audio: the stream ended normally after them.
-        const ended = await rig.app.waitForEvent(
-          (e) => e.call_id === callId && e.event === "call.ended",
-          5000,
-        );
-        expect(ended.reason).toBe("normal");
-      } finally {
-        ws?.close();
-        await bs.stop();
-      }
-    },
-    20_000,
-  );
+  const codecs: BaresipCodec[] = ["pcmu", "g722", "opus"];
+  for (const codec of codecs)
+    test.skipIf(skipWithout("baresip"))(
+      `baresip (${codec}) sndcode 159# → dtmf messages 1, 5, 9, # exactly once each in order, and four call.dtmf webhooks in the same order`,
+      async () => {
+        const [sipPort, ctrlPort, rtpBase] = await freePorts(3);
+        const bs = await startBaresip({
+          dir: makeTempDir("calls-dtmf-baresip"),
+          sipPort: sipPort!,
+          ctrlPort: ctrlPort!,
+          rtpPorts: [rtpBase!, rtpBase! + 9],
+          codecs: [codec],
+          toneSeconds: 15,
+        });
+        let ws: CallSocket | undefined;
+        try {
+          const n = rig.app.incoming.length;
+          expect((await bs.ctrl.command("dial", `sip:echo@127.0.0.1:${rig.sipPort}`)).ok).toBe(true);
+          const req = await rig.app.waitForIncoming(n + 1, 5000);
+          const callId = req.body.call_id;
+          ws = await CallSocket.connect({ baseUrl: rig.httpUrl, callId, apiKey: rig.apiKey });
+          await bs.ctrl.waitEvent("CALL_ESTABLISHED", 5000);
+          await ws.waitForAudio(10, 5000);
+          expect((await bs.ctrl.command("sndcode", "159#")).ok).toBe(true);
+          await expectDigitsOnce(rig, ws, callId);
+          await bs.ctrl.command("hangup");
+          await ws.waitFor("stop", 5000);
+          // The digits were events, not audio: the stream ended normally after them.
+          const ended = await rig.app.waitForEvent(
+            (e) => e.call_id === callId && e.event === "call.ended",
+            5000,
+          );
+          expect(ended.reason).toBe("normal");
+        } finally {
+          ws?.close();
+          await bs.stop();
+        }
+      },
+      20_000,
+    );
 
   test.skipIf(skipWithout("sipp", "sox", "tshark"))(
     "sipp play_dtmf 159# on the negotiated PT 96 (after PT 97 noops) → dtmf 1, 5, 9, # once each in order on the socket and as call.dtmf",
