@@ -8,12 +8,14 @@ import pkg from "../package.json" with { type: "json" };
 import { createApiApp } from "./api/create-api-app.ts";
 import { buildHealthReport, type TrunkHealth } from "./api/health.ts";
 import { openApiRoutes } from "./api/openapi/route.ts";
+import { callControlRoutes } from "./api/routes/call-control.ts";
 import { callsRoutes } from "./api/routes/calls.ts";
 import { webhookFailuresRoutes } from "./api/routes/webhook-failures.ts";
 import { createWsHandler, type WsData, wsRoutes } from "./api/routes/ws.ts";
 import type { Config } from "./config/index.ts";
 import { createCallSystem } from "./gateway/call-system.ts";
 import { countingCalls } from "./gateway/event-fanout.ts";
+import { createPlayAudioLoader } from "./gateway/media-bridge.ts";
 import type { Clock, Timers } from "./lib/clock.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Random } from "./lib/random.ts";
@@ -133,6 +135,7 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
         tls: config.tls !== undefined,
         listenHttp: `${hostForUrl(config.listen.http.host)}:${config.listen.http.port}`,
       }),
+      callControlRoutes(calls.manager, { audio: createPlayAudioLoader() }),
       wsRoutes(calls.hub),
       webhookFailuresRoutes(webhooks.dlq),
       openApiRoutes({ version: pkg.version }),
