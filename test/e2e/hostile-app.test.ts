@@ -207,7 +207,8 @@ describe("hostile /incoming answers from the app", () => {
   test(`gives the caller a clear final response and exactly one call.ended for each of ${CASES.length} odd answers`, async () => {
     const stamp = Date.now().toString(36);
     const ids = CASES.map((_, i) => `hostile-app-${i}-${stamp}`);
-    ids.forEach((id, i) => sock.send(invite(sock, rig.sipPort, `case${i}`, id), rig.sipPort, "127.0.0.1"));
+    for (const [i, id] of ids.entries())
+      sock.send(invite(sock, rig.sipPort, `case${i}`, id), rig.sipPort, "127.0.0.1");
     const deadline = performance.now() + 8000;
     while (ids.some((id) => finalFor(id) === undefined) && performance.now() < deadline) await Bun.sleep(20);
     const got = CASES.map((c, i) => `${c.label}: ${finalFor(ids[i]!)?.status ?? "none"}`);
@@ -234,9 +235,8 @@ describe("hostile /incoming answers from the app", () => {
       ).toEqual([CASES[i]!.reason]);
     }
     // ACK the non-2xx finals (RFC 3261 §17.1.1.3) so the gateway stops retransmitting.
-    ids.forEach((id, i) =>
-      sock.send(invite(sock, rig.sipPort, `case${i}`, id, "ACK"), rig.sipPort, "127.0.0.1"),
-    );
+    for (const [i, id] of ids.entries())
+      sock.send(invite(sock, rig.sipPort, `case${i}`, id, "ACK"), rig.sipPort, "127.0.0.1");
   }, 20_000);
 
   test("a flood of 300 INVITEs while the app never answers: 256 wait for the app, the rest get 503 at once, all get 503 after webhook.timeout and every announced call ends once", async () => {
@@ -276,9 +276,8 @@ describe("hostile /incoming answers from the app", () => {
         .map((e) => e.at),
     );
     expect(rig.app.incoming.slice(before).filter((r) => r.at < firstEnd)).toHaveLength(256);
-    ids.forEach((id, i) =>
-      sock.send(invite(sock, rig.sipPort, `flood${i}`, id, "ACK"), rig.sipPort, "127.0.0.1"),
-    );
+    for (const [i, id] of ids.entries())
+      sock.send(invite(sock, rig.sipPort, `flood${i}`, id, "ACK"), rig.sipPort, "127.0.0.1");
   }, 25_000);
 
   test("keeps running afterwards: process up, /health 200, OPTIONS 200", async () => {
