@@ -15,7 +15,15 @@ import { join } from "node:path";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
 import { BaresipCtrl, readWav, writeBaresipConfig } from "../support/baresip.ts";
 import { readPcap, type UdpDatagram, udpDatagrams } from "../support/pcap.ts";
-import { freePorts, makeTempDir, skipWithout, spawnPeer, waitExit, waitForPort } from "../support/peers.ts";
+import {
+  freePorts,
+  makeTempDir,
+  type PeerProcess,
+  skipWithout,
+  spawnPeer,
+  waitExit,
+  waitForPort,
+} from "../support/peers.ts";
 import { defaultKeys, SIPP_SCENARIOS, sippMessages, startCapture, startSipp } from "../support/sipp-media.ts";
 import { goertzel, rms, tone } from "../support/tone.ts";
 import { CallSocket, decodeUlaw } from "../support/ws-client.ts";
@@ -71,6 +79,85 @@ function sipText(datagrams: readonly UdpDatagram[], srcPort: number, needle: str
   return undefined;
 }
 
+/** baresip with SDES: `srtp-mand` offers RTP/SAVP only, `srtp` offers RTP/AVP + a=crypto. */
+interface SrtpBaresip {
+  readonly dir: string;
+  readonly sipPort: number;
+  readonly rtpPorts: [number, number];
+  readonly peer: PeerProcess;
+  readonly ctrl: BaresipCtrl;
+  /** Capture of baresip's RTP ports and its SIP port, started before baresip. */
+  readonly capture: { peer: PeerProcess; path: string };
+  stop(): Promise<void>;
+  /** The UDP datagrams captured (call after stop). */
+  datagrams(): UdpDatagram[];
+}
+
+async function startSrtpBaresip(mediaenc: "srtp-mand" | "srtp", name: string): Promise<SrtpBaresip> {
+  const [sipPort, ctrlPort, rtpBase] = await freePorts(3);
+  const rtpPorts: [number, number] = [rtpBase!, rtpBase! + 9];
+  const dir = makeTempDir(`calls-srtp-${name}`);
+  writeBaresipConfig({
+    dir,
+    sipPort: sipPort!,
+    ctrlPort: ctrlPort!,
+    rtpPorts,
+    codecs: ["pcmu"],
+    toneSeconds: 15,
+  });
+  const accounts = join(dir, "accounts");
+  writeFileSync(accounts, readFileSync(accounts, "utf8").replace(/\n$/, `;mediaenc=${mediaenc}\n`));
+  appendFileSync(join(dir, "config"), "module srtp.so\n");
+  const capture = await startCapture(
+    dir,
+    "rtp",
+    `udp portrange ${rtpPorts[0]}-${rtpPorts[1]} or udp port ${sipPort}`,
+  );
+  const peer = spawnPeer({ name: "baresip", cmd: ["baresip", "-f", dir], dir });
+  if (!(await waitForPort("tcp", ctrlPort!, "127.0.0.1", 5000))) {
+    await peer.stop();
+    await capture.peer.stop();
+    throw new Error(`baresip did not open ctrl_tcp:\n${peer.log()}`);
+  }
+  const ctrl = await BaresipCtrl.connect(ctrlPort!);
+  return {
+    dir,
+    sipPort: sipPort!,
+    rtpPorts,
+    peer,
+    ctrl,
+    capture,
+    async stop() {
+      ctrl.close();
+      await peer.stop();
+      await capture.peer.stop();
+    },
+    datagrams() {
+      const pcap = readPcap(new Uint8Array(readFileSync(capture.path)));
+      if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
+      return udpDatagrams(pcap.value);
+    },
+  };
+}
+
+/** baresip dials the gateway; resolves once the app's socket has `start`. */
+async function dialIn(rig: CallRig, bs: SrtpBaresip): Promise<{ callId: string; ws: CallSocket }> {
+  const n = rig.app.incoming.length;
+  expect((await bs.ctrl.command("dial", `sip:echo@127.0.0.1:${rig.sipPort}`)).ok).toBe(true);
+  const req = await rig.app.waitForIncoming(n + 1, 5000);
+  const ws = await CallSocket.connect({ baseUrl: rig.httpUrl, callId: req.body.call_id, apiKey: rig.apiKey });
+  await bs.ctrl.waitEvent("CALL_ESTABLISHED", 5000);
+  await ws.waitFor("start", 5000);
+  return { callId: req.body.call_id, ws };
+}
+
+/** baresip hangs up; the socket gets `stop`. */
+async function hangUp(bs: SrtpBaresip, ws: CallSocket): Promise<void> {
+  await bs.ctrl.command("hangup");
+  await bs.ctrl.waitEvent("CALL_CLOSED", 5000);
+  await ws.waitFor("stop", 5000);
+}
+
 describe("SRTP on inbound calls", () => {
   let rig: CallRig;
   beforeAll(async () => {
@@ -83,34 +170,11 @@ describe("SRTP on inbound calls", () => {
   test.skipIf(skipWithout("baresip", "tshark"))(
     "baresip srtp-mand → RTP/SAVP answer with AES_CM_128_HMAC_SHA1_80; 1 kHz reaches the app, 440 Hz reaches baresip, and the wire carries no readable μ-law",
     async () => {
-      const [sipPort, ctrlPort, rtpBase] = await freePorts(3);
-      const rtpHi = rtpBase! + 9;
-      const dir = makeTempDir("calls-srtp-baresip");
-      writeBaresipConfig({
-        dir,
-        sipPort: sipPort!,
-        ctrlPort: ctrlPort!,
-        rtpPorts: [rtpBase!, rtpHi],
-        codecs: ["pcmu"],
-        toneSeconds: 15,
-      });
-      // RFC 4568 SDES only: baresip then offers RTP/SAVP and refuses a plain answer.
-      const accounts = join(dir, "accounts");
-      writeFileSync(accounts, readFileSync(accounts, "utf8").replace(/\n$/, ";mediaenc=srtp-mand\n"));
-      appendFileSync(join(dir, "config"), "module srtp.so\n");
-      const cap = await startCapture(dir, "srtp", `udp portrange ${rtpBase}-${rtpHi} or udp port ${sipPort}`);
-      const bs = spawnPeer({ name: "baresip", cmd: ["baresip", "-f", dir], dir });
-      let ctrl: BaresipCtrl | undefined;
+      const bs = await startSrtpBaresip("srtp-mand", "mand");
       let ws: CallSocket | undefined;
       try {
-        if (!(await waitForPort("tcp", ctrlPort!, "127.0.0.1", 5000))) throw new Error(bs.log());
-        ctrl = await BaresipCtrl.connect(ctrlPort!);
-        const n = rig.app.incoming.length;
-        expect((await ctrl.command("dial", `sip:echo@127.0.0.1:${rig.sipPort}`)).ok).toBe(true);
-        const req = await rig.app.waitForIncoming(n + 1, 5000);
-        ws = await CallSocket.connect({ baseUrl: rig.httpUrl, callId: req.body.call_id, apiKey: rig.apiKey });
-        await ctrl.waitEvent("CALL_ESTABLISHED", 5000);
-        await ws.waitFor("start", 5000);
+        const call = await dialIn(rig, bs);
+        ws = call.ws;
         ws.sendAudio(tone(440, 8000, 16000, AMPLITUDE));
         await ws.waitForAudio(75, 5000);
         const heard = ws.pcm(25);
@@ -118,20 +182,14 @@ describe("SRTP on inbound calls", () => {
         // The measure used on the wire below recognises the tone when it is plain.
         expect(toneRatio(heard, 1000)).toBeGreaterThan(0.9);
         await Bun.sleep(1500); // the rest of the 2 s of 440 Hz reaches baresip
-        await ctrl.command("hangup");
-        await ctrl.waitEvent("CALL_CLOSED", 5000);
-        await ws.waitFor("stop", 5000);
+        await hangUp(bs, ws);
       } finally {
         ws?.close();
-        ctrl?.close();
         await bs.stop();
-        await cap.peer.stop();
       }
 
-      const pcap = readPcap(new Uint8Array(readFileSync(cap.path)));
-      if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
-      const datagrams = udpDatagrams(pcap.value);
-      const offer = sipText(datagrams, sipPort!, "INVITE sip:");
+      const datagrams = bs.datagrams();
+      const offer = sipText(datagrams, bs.sipPort, "INVITE sip:");
       expect(offer).toMatch(/m=audio \d+ RTP\/SAVP /);
       const answer = sipText(datagrams, rig.sipPort, "SIP/2.0 200 OK");
       expect(answer).toMatch(/m=audio \d+ RTP\/SAVP /);
@@ -140,8 +198,9 @@ describe("SRTP on inbound calls", () => {
       const keyOf = (sdp: string | undefined) => /inline:([A-Za-z0-9+/=]+)/.exec(sdp ?? "")?.[1];
       expect(keyOf(answer)).not.toBe(keyOf(offer));
 
-      const fromBaresip = rtpPackets(datagrams, rtpBase!, rtpHi, false);
-      const toBaresip = rtpPackets(datagrams, rtpBase!, rtpHi, true);
+      const [lo, hi] = bs.rtpPorts;
+      const fromBaresip = rtpPackets(datagrams, lo, hi, false);
+      const toBaresip = rtpPackets(datagrams, lo, hi, true);
       expect(fromBaresip.length).toBeGreaterThan(100);
       expect(toBaresip.length).toBeGreaterThan(100);
       for (const packets of [fromBaresip, toBaresip])
@@ -149,10 +208,81 @@ describe("SRTP on inbound calls", () => {
       expect(toneRatio(asUlaw(fromBaresip), 1000)).toBeLessThan(0.2);
       expect(toneRatio(asUlaw(toBaresip), 440)).toBeLessThan(0.2);
 
-      const rec = readdirNewest(join(dir, "rec"), "-dec.wav");
+      const rec = readdirNewest(join(bs.dir, "rec"), "-dec.wav");
       expect(rec).toBeDefined();
       const wav = readWav(rec!);
       expect(toneRatio(wav.samples, 440, wav.rate)).toBeGreaterThan(0.9);
+    },
+    20_000,
+  );
+
+  test.skipIf(skipWithout("baresip", "tshark"))(
+    "baresip srtp-mand sndcode 159# → the SRTP-protected telephone-events are reported once each in order (dtmf messages and call.dtmf)",
+    async () => {
+      const bs = await startSrtpBaresip("srtp-mand", "dtmf");
+      let ws: CallSocket | undefined;
+      let callId = "";
+      try {
+        const call = await dialIn(rig, bs);
+        ws = call.ws;
+        callId = call.callId;
+        await ws.waitForAudio(10, 5000);
+        expect((await bs.ctrl.command("sndcode", "159#")).ok).toBe(true);
+        await ws.until(() => ws!.messages("dtmf").length >= 4, 6000, "four dtmf messages");
+        await Bun.sleep(800); // a duplicate report would arrive in this quiet spell
+        expect(ws.messages("dtmf").map((m) => m.dtmf?.digit)).toEqual(["1", "5", "9", "#"]);
+        await rig.app.waitForEvent(
+          () => rig.app.eventsOf(callId).filter((e) => e.event === "call.dtmf").length >= 4,
+          3000,
+          "four call.dtmf",
+        );
+        await hangUp(bs, ws);
+      } finally {
+        ws?.close();
+        await bs.stop();
+      }
+      const digits = rig.app
+        .eventsOf(callId)
+        .filter((e) => e.event === "call.dtmf")
+        .map((e) => e.digit);
+      expect(digits).toEqual(["1", "5", "9", "#"]);
+      // RFC 4733 events in SRTP: the 4-byte event payload carries the 10-byte tag too.
+      const offer = sipText(bs.datagrams(), bs.sipPort, "INVITE sip:") ?? "";
+      const tePt = Number(/a=rtpmap:(\d+) telephone-event\/8000/.exec(offer)?.[1] ?? -1);
+      const events = rtpPackets(bs.datagrams(), ...bs.rtpPorts, false).filter((p) => (p[1]! & 0x7f) === tePt);
+      expect(events.length).toBeGreaterThan(4);
+      expect(new Set(events.map((p) => p.length - 12))).toEqual(new Set([4 + SRTP_TAG_BYTES]));
+    },
+    20_000,
+  );
+
+  test.skipIf(skipWithout("baresip", "tshark"))(
+    "baresip srtp (best effort: RTP/AVP + a=crypto) → plain RTP/AVP answer without a=crypto, and the 1 kHz goes in the clear",
+    async () => {
+      const bs = await startSrtpBaresip("srtp", "avp");
+      let ws: CallSocket | undefined;
+      try {
+        const call = await dialIn(rig, bs);
+        ws = call.ws;
+        await ws.waitForAudio(75, 5000);
+        expect(goertzel(ws.pcm(25), 1000, 8000)).toBeGreaterThan(AMPLITUDE * 0.84);
+        await hangUp(bs, ws);
+      } finally {
+        ws?.close();
+        await bs.stop();
+      }
+      const datagrams = bs.datagrams();
+      const offer = sipText(datagrams, bs.sipPort, "INVITE sip:");
+      expect(offer).toMatch(/m=audio \d+ RTP\/AVP /);
+      expect(offer).toMatch(/a=crypto:\d+ AES_CM_128_HMAC_SHA1_80 /);
+      const answer = sipText(datagrams, rig.sipPort, "SIP/2.0 200 OK");
+      expect(answer).toMatch(/m=audio \d+ RTP\/AVP /);
+      expect(answer).not.toContain("a=crypto");
+      const fromBaresip = rtpPackets(datagrams, ...bs.rtpPorts, false).filter((p) => (p[1]! & 0x7f) === 0);
+      expect(fromBaresip.length).toBeGreaterThan(50);
+      expect(new Set(fromBaresip.map((p) => p.length - 12))).toEqual(new Set([160]));
+      const plain = decodeUlaw(Buffer.concat(fromBaresip.map((p) => p.subarray(12))));
+      expect(toneRatio(plain, 1000)).toBeGreaterThan(0.9);
     },
     20_000,
   );
