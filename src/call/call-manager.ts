@@ -12,7 +12,7 @@ import { type Logger, nullLogger } from "../lib/logger.ts";
 import { type Random, randomHex } from "../lib/random.ts";
 import { err, ok, type Result } from "../lib/result.ts";
 import { freshOrigin } from "../sdp/index.ts";
-import { Call, type CallHost, type CallView, type LocalSession } from "./call.ts";
+import { Call, type CallHost, type CallSetup, type CallView, type LocalSession } from "./call.ts";
 import { newCallState } from "./call-state.ts";
 import type { CallStreamPort } from "./call-stream-port.ts";
 import { findCall, setMute, startPlay, stopPlay } from "./control-commands.ts";
@@ -72,8 +72,6 @@ export class CallManager {
   private shuttingDownValue = false;
   private readonly host: CallHost;
   private readonly logger: Logger;
-  /** The trunk of each registered-trunk call (rest-api.md §2 `trunk`). */
-  private readonly trunkOf = new Map<string, string>();
   /** rest-api.md §3 play: `play_<n>` counts across all calls of the process. */
   private readonly playIds = new PlayIds();
 
@@ -84,9 +82,7 @@ export class CallManager {
       timers: o.timers,
       emit: (e: CallEvent) => this.emit(e),
       forget: (call: Call) => {
-        if (this.calls.get(call.id) !== call) return;
-        this.calls.delete(call.id);
-        this.trunkOf.delete(call.id);
+        if (this.calls.get(call.id) === call) this.calls.delete(call.id);
       },
     };
   }
@@ -97,18 +93,12 @@ export class CallManager {
 
   /** Calls in creation order (GET /v1/calls). */
   list(): CallView[] {
-    return [...this.calls.values()].map((c) => this.viewOf(c));
+    return [...this.calls.values()].map((c) => c.view());
   }
 
   /** One call, or undefined when unknown or already ended (GET /v1/calls/{id} → 404). */
   get(callId: string): CallView | undefined {
-    const call = this.calls.get(callId);
-    return call === undefined ? undefined : this.viewOf(call);
-  }
-
-  private viewOf(call: Call): CallView {
-    const trunk = this.trunkOf.get(call.id);
-    return trunk === undefined ? call.view() : { ...call.view(), trunk };
+    return this.calls.get(callId)?.view();
   }
 
   /** The call as the audio WebSocket sees it; pass as the stream hub's `findCall` (websocket.md §1 check 4). */
@@ -145,7 +135,16 @@ export class CallManager {
         newCallId: () => this.newCallId(),
         newLocalSession: (address, allow) => this.newLocalSession(address, allow),
         register: (callId, inv, peer, local, media) => {
-          const call = this.newCall(callId, "inbound", inv.fromUser, inv.toUser, peer, local, media, {});
+          const call = this.newCall(
+            callId,
+            "inbound",
+            inv.fromUser,
+            inv.toUser,
+            { peer: peer.name },
+            local,
+            media,
+            {},
+          );
           call.invite = inv;
           this.calls.set(callId, call);
           return call;
@@ -186,10 +185,9 @@ export class CallManager {
         newCallId: () => this.newCallId(),
         newLocalSession: (address, allow) => this.newLocalSession(address, allow),
         register: (callId, inv, trunk, local, media) => {
-          const call = this.newCall(callId, "inbound", inv.fromUser, inv.toUser, undefined, local, media, {});
+          const call = this.newCall(callId, "inbound", inv.fromUser, inv.toUser, { trunk }, local, media, {});
           call.invite = inv;
           this.calls.set(callId, call);
-          this.trunkOf.set(callId, trunk);
           return call;
         },
       },
@@ -228,7 +226,7 @@ export class CallManager {
         newCallId: () => this.newCallId(),
         newLocalSession: (address, allow) => this.newLocalSession(address, allow),
         create: (callId, req, p, local, media) =>
-          this.newCall(callId, "outbound", req.from, req.to, p, local, media, req),
+          this.newCall(callId, "outbound", req.from, req.to, { peer: p.name }, local, media, req),
         register: (call) => {
           this.calls.set(call.id, call);
         },
@@ -261,18 +259,16 @@ export class CallManager {
         dialer: port.dialer,
         newCallId: () => this.newCallId(),
         newLocalSession: (address) => this.newLocalSession(address, []),
-        create: (callId, req, _trunk, local, media) =>
-          this.newCall(callId, "outbound", req.from, req.to, undefined, local, media, req),
+        create: (callId, req, trunk, local, media) =>
+          this.newCall(callId, "outbound", req.from, req.to, { trunk }, local, media, req),
         register: (call) => {
           this.calls.set(call.id, call);
-          this.trunkOf.set(call.id, name);
         },
       },
       request,
       line,
     );
-    if (!dialed.ok) return dialed;
-    return ok(this.viewOf(dialed.value));
+    return dialed.ok ? ok(dialed.value.view()) : dialed;
   }
 
   /**
@@ -385,7 +381,7 @@ export class CallManager {
     direction: "inbound" | "outbound",
     from: string,
     to: string,
-    peer: TrunkPeer | undefined,
+    origin: Pick<CallSetup, "peer" | "trunk">,
     local: LocalSession,
     media: CallMedia,
     req: Pick<OutboundCallRequest, "stream" | "customParameters" | "webhookUrl">,
@@ -393,7 +389,7 @@ export class CallManager {
     return new Call(
       {
         state: newCallState(callId, direction, from, to),
-        ...(peer !== undefined ? { peer: peer.name } : {}),
+        ...origin,
         stream: req.stream ?? true,
         customParameters: req.customParameters ?? {},
         ...(req.webhookUrl !== undefined ? { webhookUrl: req.webhookUrl } : {}),

@@ -76,7 +76,10 @@ export interface LocalSession {
 
 export interface CallSetup {
   readonly state: CallState;
+  /** The trunk-host peer the call came from or goes to (rest-api.md §2 `peer`). */
   readonly peer?: string;
+  /** The registered trunk it came in on or goes out through (rest-api.md §2 `trunk`). */
+  readonly trunk?: string;
   readonly stream: boolean;
   readonly customParameters: Readonly<Record<string, string>>;
   readonly webhookUrl?: string;
@@ -90,6 +93,7 @@ export class Call {
   customParameters: Readonly<Record<string, string>>;
   webhookUrl: string | undefined;
   readonly peer: string | undefined;
+  readonly trunk: string | undefined;
   readonly local: LocalSession;
   readonly media: CallMedia;
   /** Our last SDP in this session (offer or answer), for o= versioning (RFC 3264 §8). */
@@ -116,6 +120,7 @@ export class Call {
   ) {
     this.stateValue = setup.state;
     this.peer = setup.peer;
+    this.trunk = setup.trunk;
     this.stream = setup.stream;
     this.customParameters = setup.customParameters;
     this.webhookUrl = setup.webhookUrl;
@@ -200,6 +205,7 @@ export class Call {
       direction: s.direction,
       status: s.status === "ended" ? "completed" : s.status,
       ...(this.peer !== undefined ? { peer: this.peer } : {}),
+      ...(this.trunk !== undefined ? { trunk: this.trunk } : {}),
       stream: this.stream,
       customParameters: this.customParameters,
       ...(this.webhookUrl !== undefined ? { webhookUrl: this.webhookUrl } : {}),
