@@ -29,7 +29,7 @@ interface Rig {
   calleeSeen: string[];
 }
 
-async function startRig(): Promise<Rig> {
+async function startRig(extraToml: string[] = []): Promise<Rig> {
   const app = startFakeApp();
   const calleeSeen: string[] = [];
   const callee = await Bun.udpSocket({
@@ -58,6 +58,7 @@ async function startRig(): Promise<Rig> {
     "retry = 0",
     "[auth]",
     `api_key = "${API_KEY}"`,
+    ...extraToml,
     "",
   ].join("\n");
   try {
@@ -419,4 +420,41 @@ describe("hostile HTTP requests against the running gateway", () => {
     expect(ended.reason).toBeDefined();
     await expectAlive(rig);
   });
+});
+
+describe("a request flood against a rate-limited gateway", () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig(["[rate_limit]", "requests_per_second = 5"]);
+  }, 15_000);
+  afterAll(async () => {
+    await rig?.gw.proc.stop();
+    rig?.callee.close();
+    await rig?.app.stop();
+  });
+
+  test("answers 60 concurrent unauthenticated requests with at most 10 × 401 and the rest 429 + Retry-After: 1 + JSON, keeps /health public, and lets a request through once tokens refill", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        fetch(`${rig.gw.httpUrl}/v1/calls`, { method: "POST", body: "{" }).then(async (r) => ({
+          status: r.status,
+          retryAfter: r.headers.get("retry-after"),
+          body: (await r.json()) as unknown,
+        })),
+      ),
+    );
+    const byStatus = (s: number) => results.filter((r) => r.status === s);
+    // rest-api.md §1.3: capacity 2 × rps, checked before auth, so unauthenticated traffic spends tokens.
+    expect(byStatus(401).length).toBeLessThanOrEqual(10);
+    expect(byStatus(401).length + byStatus(429).length).toBe(60);
+    for (const r of byStatus(429)) {
+      expect(r.retryAfter).toBe("1");
+      expect(r.body).toMatchObject({ error: "rate_limited", message: expect.any(String) });
+    }
+    expect((await fetch(`${rig.gw.httpUrl}/health`)).status).toBe(200);
+    await Bun.sleep(1100);
+    const later = await fetch(`${rig.gw.httpUrl}/v1/calls`, { headers: AUTH });
+    expect(later.status).toBe(200);
+    await expectAlive(rig);
+  }, 15_000);
 });
