@@ -22,7 +22,8 @@ import { CallError } from "./errors.ts";
 import type { CallEvent } from "./events.ts";
 import { setLocalHold } from "./hold.ts";
 import { receiveInvite } from "./inbound-call.ts";
-import { dialPeer, type OutboundCallRequest } from "./outbound-call.ts";
+import { dialPeer } from "./outbound-call.ts";
+import type { DialContext, OutboundCallRequest } from "./outbound-dial.ts";
 import { PlayIds } from "./playback.ts";
 import type {
   CallMedia,
@@ -214,23 +215,8 @@ export class CallManager {
     if (host === undefined) {
       return err(new CallError("peer_without_host", `peer '${peer.name}' has no host to dial`));
     }
-    const manager = this;
     const dialed = await dialPeer(
-      {
-        get shuttingDown() {
-          return manager.shuttingDownValue;
-        },
-        media: this.o.media,
-        dialer: this.o.dialer,
-        advertise: this.o.advertise,
-        newCallId: () => this.newCallId(),
-        newLocalSession: (address, allow) => this.newLocalSession(address, allow),
-        create: (callId, req, p, local, media) =>
-          this.newCall(callId, "outbound", req.from, req.to, { peer: p.name }, local, media, req),
-        register: (call) => {
-          this.calls.set(call.id, call);
-        },
-      },
+      { ...this.dialContext(), media: this.o.media, dialer: this.o.dialer, advertise: this.o.advertise },
       request,
       { ...peer, host },
     );
@@ -250,24 +236,7 @@ export class CallManager {
     const line = lines.find((l) => l.name === name);
     if (port === undefined || line === undefined)
       return err(new CallError("trunk_unavailable", `trunk '${name}' is not registered`));
-    const manager = this;
-    const dialed = await dialTrunk(
-      {
-        get shuttingDown() {
-          return manager.shuttingDownValue;
-        },
-        dialer: port.dialer,
-        newCallId: () => this.newCallId(),
-        newLocalSession: (address) => this.newLocalSession(address, []),
-        create: (callId, req, trunk, local, media) =>
-          this.newCall(callId, "outbound", req.from, req.to, { trunk }, local, media, req),
-        register: (call) => {
-          this.calls.set(call.id, call);
-        },
-      },
-      request,
-      line,
-    );
+    const dialed = await dialTrunk({ ...this.dialContext(), dialer: port.dialer }, request, line);
     return dialed.ok ? ok(dialed.value.view()) : dialed;
   }
 
@@ -363,6 +332,20 @@ export class CallManager {
         error: String(error),
       });
     }
+  }
+
+  /** What both dialing flows borrow (outbound-dial.ts). */
+  private dialContext(): DialContext {
+    return {
+      shuttingDown: () => this.shuttingDownValue,
+      newCallId: () => this.newCallId(),
+      newLocalSession: (address, allow) => this.newLocalSession(address, allow),
+      create: (callId, req, origin, local, media) =>
+        this.newCall(callId, "outbound", req.from, req.to, origin, local, media, req),
+      register: (call) => {
+        this.calls.set(call.id, call);
+      },
+    };
   }
 
   private newCallId(): string {

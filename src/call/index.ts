@@ -19,7 +19,7 @@ export { CONTROL_ERRORS, type CommandError, ControlError, type ControlErrorCode 
 export { CALL_ERRORS, CallError, type CallErrorCode } from "./errors.ts";
 export type * from "./events.ts";
 export { callEnded, endDuration } from "./events.ts";
-export { DEFAULT_RING_TIMEOUT_S, type OutboundCallRequest } from "./outbound-call.ts";
+export { DEFAULT_RING_TIMEOUT_S, type OutboundCallRequest } from "./outbound-dial.ts";
 export type * from "./ports.ts";
 export { TRANSFER_NO_FINAL_STATUS } from "./transfer.ts";
 export { dialTrunk, type TrunkDialContext } from "./trunk-dial.ts";
