@@ -361,7 +361,18 @@ describe("hostile SIP datagrams against the running gateway", () => {
     });
   }
 
-  for (const method of ["REFER", "SUBSCRIBE", "MESSAGE", "UPDATE", "PUBLISH"]) {
+  // RFC 3261 §7.1: methods are case-sensitive, so "invite" is an unknown extension method.
+  for (const method of [
+    "REFER",
+    "SUBSCRIBE",
+    "MESSAGE",
+    "UPDATE",
+    "PUBLISH",
+    "REGISTER",
+    "PRACK",
+    "FOO",
+    "invite",
+  ]) {
     test(`answers 405 with Allow to an out-of-dialog ${method}`, async () => {
       const callId = fresh("method");
       probe.send(request({ method, callId, gatewayPort: rig.sipPort, probe }), rig.sipPort);
