@@ -1,11 +1,13 @@
 /**
  * The one registry of calls (DESIGN.md rule 3) and the commands on them: receive an inbound
  * INVITE (trunk host, spec/sip.md §3–§6, or through a registered trunk, §2), create an outbound
- * call to a peer or through a registered trunk (rest-api.md §3 POST /v1/calls), hang up by state (DELETE: CANCEL / 603 / BYE), and shut down (every call
- * ends with reason `shutdown`). Call ids are `CA` + 32 hex from the injected Random; calls are
- * kept in creation order and removed the moment they end. The mid-call commands (hold,
- * resume, transfer, dtmf, mute, play; rest-api.md §3) look a call up, check its state and
- * return a Result whose error classifies itself (CallError / ControlError).
+ * call to a peer or through a registered trunk (rest-api.md §3 POST /v1/calls), hang up by
+ * state (DELETE: CANCEL / 603 / BYE), and shut down (every call ends with reason `shutdown`).
+ * Call ids are `CA` + 32 hex from the injected Random; calls are kept in creation order and
+ * removed the moment they end. The flows themselves live beside it (inbound-call.ts,
+ * trunk-inbound.ts, outbound-call.ts, trunk-dial.ts) and borrow from it only what their context
+ * names. The mid-call commands (hold, resume, transfer, dtmf, mute, play; rest-api.md §3) look
+ * a call up, check its state and return a Result whose error classifies itself.
  */
 import type { Clock, Timers } from "../lib/clock.ts";
 import { type Logger, nullLogger } from "../lib/logger.ts";
@@ -21,8 +23,8 @@ import type { CommandError } from "./control-errors.ts";
 import { CallError } from "./errors.ts";
 import type { CallEvent } from "./events.ts";
 import { setLocalHold } from "./hold.ts";
-import { receiveInvite } from "./inbound-call.ts";
-import { dialPeer } from "./outbound-call.ts";
+import { type InboundBase, receiveInvite } from "./inbound-call.ts";
+import { dialNamedPeer } from "./outbound-call.ts";
 import type { DialContext, OutboundCallRequest } from "./outbound-dial.ts";
 import { PlayIds } from "./playback.ts";
 import type {
@@ -36,10 +38,10 @@ import type {
   MediaPort,
 } from "./ports.ts";
 import { transferCall } from "./transfer.ts";
-import { dialTrunk } from "./trunk-dial.ts";
+import { dialNamedTrunk } from "./trunk-dial.ts";
 import { type AdvertiseOptions, answerStrayRequest, type StrayAnswer, type TrunkPeer } from "./trunk-host.ts";
 import { receiveTrunkInvite } from "./trunk-inbound.ts";
-import { defaultTrunk, type TrunkInboundInvite, type TrunkPort } from "./trunk-port.ts";
+import type { TrunkInboundInvite, TrunkPort } from "./trunk-port.ts";
 
 /** webhooks.md §2: at most 256 calls may await a decision at once. */
 export const MAX_PENDING_DECISIONS = 256;
@@ -113,44 +115,9 @@ export class CallManager {
 
   /** An out-of-dialog INVITE arrived at the trunk host; the root forwards its CANCEL/ACK to the result. */
   handleInvite(invite: InboundInvite): InviteInputs {
-    const manager = this;
+    const o = this.o;
     return receiveInvite(
-      {
-        now: () => this.o.clock.now(),
-        get shuttingDown() {
-          return manager.shuttingDownValue;
-        },
-        peers: this.o.peers ?? [],
-        digest: this.o.digest,
-        media: this.o.media,
-        decisions: this.o.decisions,
-        advertise: this.o.advertise,
-        reserveDecisionSlot: () => {
-          if (this.pendingDecisions >= (this.o.maxPendingDecisions ?? MAX_PENDING_DECISIONS)) return false;
-          this.pendingDecisions++;
-          return true;
-        },
-        releaseDecisionSlot: () => {
-          this.pendingDecisions--;
-        },
-        newCallId: () => this.newCallId(),
-        newLocalSession: (address, allow) => this.newLocalSession(address, allow),
-        register: (callId, inv, peer, local, media) => {
-          const call = this.newCall(
-            callId,
-            "inbound",
-            inv.fromUser,
-            inv.toUser,
-            { peer: peer.name },
-            local,
-            media,
-            {},
-          );
-          call.invite = inv;
-          this.calls.set(callId, call);
-          return call;
-        },
-      },
+      { ...this.inboundContext(), peers: o.peers ?? [], media: o.media, advertise: o.advertise },
       invite,
     );
   }
@@ -160,40 +127,8 @@ export class CallManager {
    * trunk (404/403 otherwise), then the same decision, events and stream as a trunk-host call.
    */
   handleTrunkInvite(invite: TrunkInboundInvite): InviteInputs {
-    const manager = this;
     const port = this.o.trunkPort;
-    if (port === undefined) {
-      invite.reject(404);
-      return { cancelled() {}, acked() {}, ackTimeout() {} };
-    }
-    return receiveTrunkInvite(
-      {
-        now: () => this.o.clock.now(),
-        get shuttingDown() {
-          return manager.shuttingDownValue;
-        },
-        lines: () => port.lines(),
-        digest: this.o.digest,
-        decisions: this.o.decisions,
-        reserveDecisionSlot: () => {
-          if (this.pendingDecisions >= (this.o.maxPendingDecisions ?? MAX_PENDING_DECISIONS)) return false;
-          this.pendingDecisions++;
-          return true;
-        },
-        releaseDecisionSlot: () => {
-          this.pendingDecisions--;
-        },
-        newCallId: () => this.newCallId(),
-        newLocalSession: (address, allow) => this.newLocalSession(address, allow),
-        register: (callId, inv, trunk, local, media) => {
-          const call = this.newCall(callId, "inbound", inv.fromUser, inv.toUser, { trunk }, local, media, {});
-          call.invite = inv;
-          this.calls.set(callId, call);
-          return call;
-        },
-      },
-      invite,
-    );
+    return receiveTrunkInvite({ ...this.inboundContext(), lines: () => port?.lines() ?? [] }, invite);
   }
 
   /** The answer to a request outside any dialog or pending INVITE (sip.md §3: OPTIONS, 405, 481). */
@@ -204,39 +139,16 @@ export class CallManager {
   /** POST /v1/calls (rest-api.md §3): the 201 comes as soon as the INVITE is sent. */
   async create(request: OutboundCallRequest): Promise<Result<CallView, CallError>> {
     if (this.shuttingDownValue) return err(new CallError("shutting_down", "the gateway is shutting down"));
-    if (request.peer === undefined) return this.createOnTrunk(request);
-    const peers = this.o.peers;
-    if (peers === undefined)
-      return err(new CallError("peer_not_found", "peer given but there is no server block"));
-    const peer = peers.find((p) => p.name === request.peer);
-    if (peer === undefined)
-      return err(new CallError("peer_not_found", `peer '${request.peer}' is not configured`));
-    const host = peer.host;
-    if (host === undefined) {
-      return err(new CallError("peer_without_host", `peer '${peer.name}' has no host to dial`));
-    }
-    const dialed = await dialPeer(
-      { ...this.dialContext(), media: this.o.media, dialer: this.o.dialer, advertise: this.o.advertise },
-      request,
-      { ...peer, host },
-    );
-    return dialed.ok ? ok(dialed.value.view()) : dialed;
-  }
-
-  /** rest-api.md §3: the named trunk, else `default`, else the first configured (404 / 503). */
-  private async createOnTrunk(request: OutboundCallRequest): Promise<Result<CallView, CallError>> {
-    const port = this.o.trunkPort;
-    const lines = port?.lines() ?? [];
-    const names = port === undefined ? (this.o.trunks ?? []) : lines.map((l) => l.name);
-    const name = request.trunk ?? defaultTrunk(names);
-    if (name === undefined)
-      return err(new CallError("trunk_unavailable", "no trunk is configured and no peer was given"));
-    if (!names.includes(name))
-      return err(new CallError("trunk_not_found", `trunk '${name}' is not configured`));
-    const line = lines.find((l) => l.name === name);
-    if (port === undefined || line === undefined)
-      return err(new CallError("trunk_unavailable", `trunk '${name}' is not registered`));
-    const dialed = await dialTrunk({ ...this.dialContext(), dialer: port.dialer }, request, line);
+    const o = this.o;
+    const dialed =
+      request.peer === undefined
+        ? await dialNamedTrunk(this.dialContext(), o.trunkPort, o.trunks ?? [], request)
+        : await dialNamedPeer(
+            { ...this.dialContext(), media: o.media, dialer: o.dialer, advertise: o.advertise },
+            o.peers,
+            request.peer,
+            request,
+          );
     return dialed.ok ? ok(dialed.value.view()) : dialed;
   }
 
@@ -332,6 +244,34 @@ export class CallManager {
         error: String(error),
       });
     }
+  }
+
+  /** What both inbound flows borrow (inbound-call.ts, trunk-inbound.ts). */
+  private inboundContext(): InboundBase {
+    const o = this.o;
+    return {
+      now: () => o.clock.now(),
+      shuttingDown: () => this.shuttingDownValue,
+      digest: o.digest,
+      decisions: o.decisions,
+      // webhooks.md §2: at most 256 calls await a decision at once.
+      reserveDecisionSlot: () => {
+        if (this.pendingDecisions >= (o.maxPendingDecisions ?? MAX_PENDING_DECISIONS)) return false;
+        this.pendingDecisions++;
+        return true;
+      },
+      releaseDecisionSlot: () => {
+        this.pendingDecisions--;
+      },
+      newCallId: () => this.newCallId(),
+      newLocalSession: (address, allow) => this.newLocalSession(address, allow),
+      register: (callId, inv, origin, local, media) => {
+        const call = this.newCall(callId, "inbound", inv.fromUser, inv.toUser, origin, local, media, {});
+        call.invite = inv;
+        this.calls.set(callId, call);
+        return call;
+      },
+    };
   }
 
   /** What both dialing flows borrow (outbound-dial.ts). */

@@ -14,44 +14,50 @@ import {
   type SessionDescription,
   serializeSdp,
 } from "../sdp/index.ts";
-import type { Call, LocalSession } from "./call.ts";
+import type { Call, CallSetup, LocalSession } from "./call.ts";
 import { CALL_ERRORS } from "./errors.ts";
 import type { IncomingDecision } from "./events.ts";
 import type { CallMedia, DecisionPort, DigestPort, InboundInvite, InviteInputs, MediaPort } from "./ports.ts";
 import { type AdvertiseOptions, admitInvite, advertisedAddress, type TrunkPeer } from "./trunk-host.ts";
 
-/** What the manager lends the inbound flow. */
-export interface InboundContext {
+/** What the manager lends every inbound flow, whichever way the INVITE came in. */
+export interface InboundBase {
   now(): number;
-  readonly shuttingDown: boolean;
-  readonly peers: readonly TrunkPeer[];
+  /** Asked again after the RTP port is bound: a shutdown may have begun while we waited. */
+  shuttingDown(): boolean;
   readonly digest: DigestPort;
-  readonly media: MediaPort;
   readonly decisions: DecisionPort;
-  readonly advertise: AdvertiseOptions;
   /** Takes one of the ≤ 256 pending-decision slots (webhooks.md §2); false when none is free. */
   reserveDecisionSlot(): boolean;
   releaseDecisionSlot(): void;
   newCallId(): string;
   newLocalSession(address: string, allow: TrunkPeer["codecs"]): LocalSession;
-  /** Creates and registers an inbound call (status `ringing`). */
+  /** Creates and registers an inbound call (status `ringing`) from `origin`. */
   register(
     callId: string,
     invite: InboundInvite,
-    peer: TrunkPeer,
+    origin: Pick<CallSetup, "peer" | "trunk">,
     local: LocalSession,
     media: CallMedia,
   ): Call;
 }
 
-const NO_INPUTS: InviteInputs = { cancelled() {}, acked() {}, ackTimeout() {} };
+/** The trunk host's flow: the base plus its peers (sip.md §3), RTP ports and advertised address. */
+export interface InboundContext extends InboundBase {
+  readonly peers: readonly TrunkPeer[];
+  readonly media: MediaPort;
+  readonly advertise: AdvertiseOptions;
+}
+
+/** For an INVITE answered at once: its CANCEL or ACK changes nothing. */
+export const NO_INPUTS: InviteInputs = { cancelled() {}, acked() {}, ackTimeout() {} };
 
 /** Port number used for the early 488 check, before any RTP port is bound. */
 const PROBE_PORT = 9;
 
 export function receiveInvite(ctx: InboundContext, invite: InboundInvite): InviteInputs {
   // sip.md §5: shutting down → 503.
-  if (ctx.shuttingDown) return refuse(invite, CALL_ERRORS.shutting_down.sipStatus);
+  if (ctx.shuttingDown()) return refuse(invite, CALL_ERRORS.shutting_down.sipStatus);
   const admission = admitInvite(
     ctx.peers,
     invite.source.address,
@@ -126,7 +132,7 @@ class InboundFlow {
       this.releaseSlot();
       return;
     }
-    if (media === undefined || this.ctx.shuttingDown) {
+    if (media === undefined || this.ctx.shuttingDown()) {
       media?.close();
       this.releaseSlot();
       // sip.md §5: no free RTP port / shutting down.
@@ -135,7 +141,7 @@ class InboundFlow {
     }
     const address = advertisedAddress(this.peer, this.invite.source.address, this.ctx.advertise);
     const local = this.ctx.newLocalSession(address, this.peer.codecs);
-    const call = this.ctx.register(callId, this.invite, this.peer, local, media);
+    const call = this.ctx.register(callId, this.invite, { peer: this.peer.name }, local, media);
     this.call = call;
     this.invite.ring(); // sip.md §5: 180 while the app decides (no early media).
     let decision: IncomingDecision;

@@ -22,7 +22,6 @@ export { callEnded, endDuration } from "./events.ts";
 export { DEFAULT_RING_TIMEOUT_S, type OutboundCallRequest } from "./outbound-dial.ts";
 export type * from "./ports.ts";
 export { TRANSFER_NO_FINAL_STATUS } from "./transfer.ts";
-export { dialTrunk, type TrunkDialContext } from "./trunk-dial.ts";
 export {
   type Admission,
   type AdvertiseOptions,

@@ -1,10 +1,9 @@
 /**
- * Dialing a trunk-host peer (spec/sip.md §4 "Dialing a peer", §6, §10; rest-api.md §3 POST
- * /v1/calls; webhooks.md §3): bind an RTP port, offer our codecs filtered by the peer's
- * allowlist, INVITE `host:port` with the Request-URI/To/From rules, then 180/183 → `ringing`,
- * 2xx → answered (the stack ACKs), ≥ 300 → ended with the reason table and `sip_code`, ring
- * timeout → CANCEL and `no_answer`. 401/407 are not answered (peers dialed by IP are trusted):
- * they end the call like any other final response.
+ * Dialing a trunk-host peer (spec/sip.md §4 "Dialing a peer", §10; rest-api.md §3 POST
+ * /v1/calls): the peer by name (404, 422 without `host`), an RTP port, our codecs filtered by the
+ * peer's allowlist, the INVITE to `host:port` with the Request-URI/To/From rules; its progress
+ * is `outbound-dial.ts`'s. 401/407 are not answered (peers dialed by IP are trusted): they end
+ * the call like any other final response.
  */
 import { err, ok, type Result } from "../lib/result.ts";
 import { buildOffer, serializeSdp } from "../sdp/index.ts";
@@ -27,8 +26,24 @@ export interface OutboundContext extends DialContext {
   readonly advertise: AdvertiseOptions;
 }
 
-/** Dials `peer` (already resolved and checked to have a `host`). */
-export async function dialPeer(
+/** rest-api.md §3: `peer` names a `server.peers[]` entry with a `host` (404 / 422 otherwise). */
+export async function dialNamedPeer(
+  ctx: OutboundContext,
+  peers: readonly TrunkPeer[] | undefined,
+  name: string,
+  request: OutboundCallRequest,
+): Promise<Result<Call, CallError>> {
+  if (peers === undefined)
+    return err(new CallError("peer_not_found", "peer given but there is no server block"));
+  const peer = peers.find((p) => p.name === name);
+  if (peer === undefined) return err(new CallError("peer_not_found", `peer '${name}' is not configured`));
+  const host = peer.host;
+  if (host === undefined)
+    return err(new CallError("peer_without_host", `peer '${name}' has no host to dial`));
+  return dialPeer(ctx, request, { ...peer, host });
+}
+
+async function dialPeer(
   ctx: OutboundContext,
   request: OutboundCallRequest,
   peer: TrunkPeer & { readonly host: string },

@@ -1,11 +1,10 @@
 /**
  * Dialing through a registered trunk (spec/sip.md §2 "Outbound", §10; rest-api.md §3 POST
- * /v1/calls; webhooks.md §3): 503 while the trunk is not registered, an RTP port from the
+ * /v1/calls `trunk`): which trunk, 503 while it is not registered, an RTP port from the
  * trunk's range, our offer at the trunk's public address (RTP/SAVP with an
  * AES_CM_128_HMAC_SHA1_80 `a=crypto` line when `srtp: true`), the INVITE to the registrar with
  * the Request-URI/From/P-Asserted-Identity rules and the trunk's credentials (the stack answers
- * 401/407 once and follows 3xx up to 3 hops), then 180/183 → `ringing`, 2xx → answered, ≥ 300 →
- * ended with the reason table and `sip_code`, ring timeout → CANCEL and `no_answer`.
+ * 401/407 once and follows 3xx up to 3 hops); its progress is `outbound-dial.ts`'s.
  */
 import { err, ok, type Result } from "../lib/result.ts";
 import { buildOffer, serializeSdp } from "../sdp/index.ts";
@@ -17,17 +16,44 @@ import {
   followInvite,
   type OutboundCallRequest,
 } from "./outbound-dial.ts";
-import { type TrunkDialer, type TrunkLine, trunkDialUris } from "./trunk-port.ts";
-
-export interface TrunkDialContext extends DialContext {
-  readonly dialer: TrunkDialer;
-}
+import {
+  defaultTrunk,
+  type TrunkDialer,
+  type TrunkLine,
+  type TrunkPort,
+  trunkDialUris,
+} from "./trunk-port.ts";
 
 /** sip.md §10 "SRTP": the one suite a trunk offers. */
 const TRUNK_SRTP_SUITE = "AES_CM_128_HMAC_SHA1_80";
 
-export async function dialTrunk(
-  ctx: TrunkDialContext,
+/**
+ * rest-api.md §3: the named trunk, else the one named `default`, else the first configured; 404
+ * when the name is not configured, 503 when no trunk is or it has no registration yet.
+ * `configured` names the trunks when there is no `port` (the trunk client is not running).
+ */
+export async function dialNamedTrunk(
+  ctx: DialContext,
+  port: TrunkPort | undefined,
+  configured: readonly string[],
+  request: OutboundCallRequest,
+): Promise<Result<Call, CallError>> {
+  const lines = port?.lines() ?? [];
+  const names = port === undefined ? configured : lines.map((l) => l.name);
+  const name = request.trunk ?? defaultTrunk(names);
+  if (name === undefined)
+    return err(new CallError("trunk_unavailable", "no trunk is configured and no peer was given"));
+  if (!names.includes(name))
+    return err(new CallError("trunk_not_found", `trunk '${name}' is not configured`));
+  const line = lines.find((l) => l.name === name);
+  if (port === undefined || line === undefined)
+    return err(new CallError("trunk_unavailable", `trunk '${name}' is not registered`));
+  return dialTrunk(ctx, port.dialer, request, line);
+}
+
+async function dialTrunk(
+  ctx: DialContext,
+  dialer: TrunkDialer,
   request: OutboundCallRequest,
   line: TrunkLine,
 ): Promise<Result<Call, CallError>> {
@@ -52,7 +78,7 @@ export async function dialTrunk(
   const call = ctx.create(callId, request, { trunk: line.name }, local, media);
   call.localSdp = offer;
   const sent = followInvite(ctx, call, request, (handlers, dialog) =>
-    ctx.dialer.invite(
+    dialer.invite(
       {
         callId,
         target: { address: registrar.address, port: registrar.port },

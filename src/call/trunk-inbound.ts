@@ -9,23 +9,20 @@
  * from the trunk's RTP range, SDP `c=` at the trunk's public address, every codec allowed.
  */
 import { parseSdp } from "../sdp/index.ts";
-import type { Call, LocalSession } from "./call.ts";
-import { type InboundContext, receiveInvite } from "./inbound-call.ts";
-import type { CallMedia, DecisionPort, DigestPort, InboundInvite, InviteInputs } from "./ports.ts";
+import { type InboundBase, NO_INPUTS, receiveInvite } from "./inbound-call.ts";
+import type { DecisionPort, InviteInputs } from "./ports.ts";
 import type { TrunkPeer } from "./trunk-host.ts";
 import { matchTrunkInvite, type TrunkInboundInvite, type TrunkLine } from "./trunk-port.ts";
 
-/** What the manager lends the trunk inbound flow (the trunk-host context minus its peer policy). */
-export interface TrunkInboundContext
-  extends Omit<InboundContext, "peers" | "digest" | "media" | "advertise" | "register"> {
+/**
+ * What the manager lends the trunk inbound flow: the inbound base without the trunk host's peer
+ * policy (`digest` is never consulted: the origin is admitted by address, see
+ * {@link receiveTrunkInvite}).
+ */
+export interface TrunkInboundContext extends InboundBase {
+  /** Every configured trunk; none when the gateway has no trunks (every INVITE → 404). */
   lines(): readonly TrunkLine[];
-  /** Never consulted: the origin is admitted by address (see {@link receiveTrunkInvite}). */
-  readonly digest: DigestPort;
-  readonly decisions: DecisionPort;
-  register(callId: string, invite: InboundInvite, trunk: string, local: LocalSession, media: CallMedia): Call;
 }
-
-const NO_INPUTS: InviteInputs = { cancelled() {}, acked() {}, ackTimeout() {} };
 
 /** True when the offer's first live audio stream is RTP/SAVP (RFC 4568 §3.1.4). */
 function offersSrtp(sdp: string): boolean {
@@ -70,20 +67,13 @@ export function receiveTrunkInvite(ctx: TrunkInboundContext, invite: TrunkInboun
   };
   return receiveInvite(
     {
-      now: () => ctx.now(),
-      get shuttingDown() {
-        return ctx.shuttingDown;
-      },
+      ...ctx,
       peers: [origin],
-      digest: ctx.digest,
       media: line.media,
       decisions,
       advertise: { listenAddress: address },
-      reserveDecisionSlot: () => ctx.reserveDecisionSlot(),
-      releaseDecisionSlot: () => ctx.releaseDecisionSlot(),
-      newCallId: () => ctx.newCallId(),
-      newLocalSession: (address, allow) => ctx.newLocalSession(address, allow),
-      register: (callId, inv, _origin, local, media) => ctx.register(callId, inv, line.name, local, media),
+      register: (callId, inv, _origin, local, media) =>
+        ctx.register(callId, inv, { trunk: line.name }, local, media),
     },
     invite,
   );
