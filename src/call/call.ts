@@ -138,20 +138,12 @@ export class Call {
     for (const l of this.listeners) l.dtmf(digit);
   }
 
-  get muted(): boolean {
-    return this.mutedValue;
-  }
-
   /** rest-api.md §3 mute/unmute: idempotent; queues keep draining, silence goes out. */
   setMuted(muted: boolean): void {
     if (this.mutedValue === muted) return;
     this.mutedValue = muted;
     this.media.setMuted?.(muted);
     for (const l of this.listeners) l.muted(muted);
-  }
-
-  get playId(): string | undefined {
-    return this.playback?.playId;
   }
 
   /** rest-api.md §3 play: a new play interrupts the running one; the WS queue pauses meanwhile. */

@@ -15,7 +15,7 @@ export function findCall(calls: ReadonlyMap<string, Call>, callId: string): Resu
 }
 
 /** The call when it is `in_progress` or `on_hold` (mute, unmute, play: 409 otherwise). */
-export function answeredCall(calls: ReadonlyMap<string, Call>, callId: string): Result<Call, CommandError> {
+function answeredCall(calls: ReadonlyMap<string, Call>, callId: string): Result<Call, CommandError> {
   const found = findCall(calls, callId);
   if (!found.ok) return found;
   const status = found.value.state.status;

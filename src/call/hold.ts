@@ -28,7 +28,7 @@ function withoutDirection(attributes: readonly Attribute[]): Attribute[] {
 }
 
 /** `sd` with one media-level direction on every stream (RFC 8866 §6.7: media level wins anyway). */
-export function withDirection(sd: SessionDescription, direction: Direction): SessionDescription {
+function withDirection(sd: SessionDescription, direction: Direction): SessionDescription {
   return {
     ...sd,
     attributes: withoutDirection(sd.attributes),
@@ -40,7 +40,7 @@ export function withDirection(sd: SessionDescription, direction: Direction): Ses
 }
 
 /** The direction of our re-INVITE offer (sip.md §7 table). */
-export function holdDirection(holdLocal: boolean, heldRemote: boolean): Direction {
+function holdDirection(holdLocal: boolean, heldRemote: boolean): Direction {
   if (holdLocal) return "sendonly";
   return heldRemote ? "recvonly" : "sendrecv";
 }

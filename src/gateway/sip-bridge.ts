@@ -61,20 +61,17 @@ export class DialogRoutes {
   remove(d: SipDialogHandle): void {
     this.byId.delete(d.id);
   }
-  get size(): number {
-    return this.byId.size;
-  }
 }
 
 /** The SDP body of a message, when it carries one (RFC 3261 §13.2.1 offers in INVITE/ACK). */
-export function sdpOf(msg: SipMessage): string | undefined {
+function sdpOf(msg: SipMessage): string | undefined {
   if (msg.body.length === 0) return undefined;
   const type = (getHeader(msg, "Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   return type === "application/sdp" ? fromUtf8(msg.body) : undefined;
 }
 
 /** User part of From/To, or the whole URI when it has none (rest-api.md §2 `from`/`to`). */
-export function userOf(msg: SipMessage, header: "From" | "To"): string {
+function userOf(msg: SipMessage, header: "From" | "To"): string {
   const na = getNameAddr(msg, header);
   if (na === undefined) return "";
   return na.uri.user ?? serializeUri(na.uri);
