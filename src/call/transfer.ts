@@ -14,16 +14,16 @@ import type { Call, CallHost, CallView } from "./call.ts";
 import { MID_CALL_TIMEOUT_MS, TIMED_OUT, withDeadline } from "./control-deadline.ts";
 import { type CommandError, ControlError, callNotFound, wrongState } from "./control-errors.ts";
 import type { SignallingAddress, TransferProgress } from "./ports.ts";
+import { uriHost } from "./trunk-host.ts";
 
 /** sip_code of `call.transfer_failed` when the subscription ended without a final status (see above). */
 export const TRANSFER_NO_FINAL_STATUS = 487;
 
 const URI_SCHEME = /^(sips?|tel):/i;
 
-/** host[:port] with IPv6 in brackets (RFC 3261 §25.1 `hostport`). */
+/** `hostport` (RFC 3261 §25.1), leaving out 5060, the default port of `sip:` (§19.1.2). */
 function hostport(a: SignallingAddress): string {
-  const host = a.address.includes(":") ? `[${a.address}]` : a.address;
-  return a.port === 5060 ? host : `${host}:${a.port}`;
+  return a.port === 5060 ? uriHost(a.address) : `${uriHost(a.address)}:${a.port}`;
 }
 
 /** sip.md §8 step 1: T as is when a sip:/sips:/tel: URI, else `sip:<T>@<domain>`. */

@@ -11,6 +11,7 @@
 import pkg from "../../package.json" with { type: "json" };
 import type { CallManager } from "../call/call-manager.ts";
 import type { MediaPort } from "../call/ports.ts";
+import { uriHost } from "../call/trunk-host.ts";
 import { type TrunkDialer, type TrunkLine, type TrunkPort, trunkDomain } from "../call/trunk-port.ts";
 import { createCodecRegistry, createStandardCodecs } from "../codec/index.ts";
 import type { TrunkConfig } from "../config/index.ts";
@@ -105,10 +106,6 @@ function bindAddresses(
   const out = new Map<TransportProtocol, string>();
   for (const [p, a] of byProtocol) out.set(p, a ?? "0.0.0.0");
   return out;
-}
-
-function hostPort(host: string, port: number): string {
-  return `${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 /** Builds (and binds) the trunk client; `undefined` when no trunk is configured. */
@@ -222,7 +219,7 @@ export async function createTrunkSystem(
     const ip = parseIp(local.address);
     d.logger.info("sip trunk client listening", {
       transport: protocol.toLowerCase(),
-      address: hostPort(local.address, local.port),
+      address: `${uriHost(local.address)}:${local.port}`,
       ...(ip !== undefined && isWildcard(ip)
         ? { note: "wildcard: each trunk advertises its routed interface" }
         : {}),
