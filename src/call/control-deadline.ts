@@ -14,14 +14,19 @@ export const DTMF_DIGIT_MS = 200;
 
 export const TIMED_OUT = Symbol("timed out");
 
-/** `work`'s value, or {@link TIMED_OUT} when `ms` pass first (the late value is dropped). */
+/**
+ * `work`'s value, or {@link TIMED_OUT} when `ms` pass first (the late value is dropped). A
+ * `work` that rejects (the adapter could not send the request) counts as timed out at once: it
+ * got no final response either, and its rejection must not go unhandled.
+ */
 export function withDeadline<T>(timers: Timers, ms: number, work: Promise<T>): Promise<T | typeof TIMED_OUT> {
   return new Promise((resolve) => {
     const timer = timers.setTimeout(() => resolve(TIMED_OUT), ms);
-    void work.then((v) => {
+    const settle = (v: T | typeof TIMED_OUT) => {
       timers.clearTimeout(timer);
       resolve(v);
-    });
+    };
+    work.then(settle, () => settle(TIMED_OUT));
   });
 }
 
