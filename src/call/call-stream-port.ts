@@ -23,9 +23,9 @@ export interface CallStreamListener {
   dtmf(digit: string): void;
   /** The remote side held (`true`) or resumed (`false`) the call (sip.md §7). */
   remoteHold(held: boolean): void;
-  /** A REST play started or ended (play is the next issue: never called yet). */
+  /** A REST play started or ended: the WS queue pauses meanwhile, marks wait (websocket.md §6). */
   playActive(active: boolean): void;
-  /** REST mute/unmute (the next issue: never called yet). */
+  /** REST mute/unmute: the queue keeps draining, marks fire on schedule (websocket.md §6 "Mute"). */
   muted(muted: boolean): void;
 }
 
