@@ -317,6 +317,108 @@ describe("hostile SIP datagrams against the running gateway", () => {
     await expectEveryCallEnded(rig, 5000);
   }, 20_000);
 
+  test("answers 200 INVITEs with seeded hostile SDP bodies (correct framing) with 486 or a 4xx, never a 5xx, and ends every announced call once", async () => {
+    const r = seededRandom(0x5d9f022);
+    const lines = SDP.trimEnd().split("\r\n");
+    const hostileLines = [
+      "m=audio 99999999 RTP/AVP 0",
+      "m=audio -1 RTP/AVP 0",
+      "m=audio 40000/2 RTP/AVP 0",
+      "m=audio 40000 RTP/AVP",
+      "m=audio 40000 RTP/AVP 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
+      "m=audio 40000 RTP/AVP 999",
+      "m=audio 40000 UDP/TLS/RTP/SAVPF 111",
+      "m=audio 40000 RTP/SAVP 0",
+      "m=image 40000 udptl t38",
+      "m=",
+      "c=IN IP6 ::1",
+      "c=IN IP4 999.1.1.1",
+      "c=IN IP4 0.0.0.0",
+      "c=IN IP4 224.2.1.1/127/3",
+      "c=",
+      "a=rtpmap:0 PCMU/0",
+      "a=rtpmap:0",
+      "a=rtpmap:101 telephone-event/8000/1/2/3",
+      "a=rtpmap:111 opus/48000/99",
+      "a=fmtp:101 0-99999999999",
+      `a=fmtp:111 ${"x=y;".repeat(2000)}`,
+      "a=ptime:0",
+      "a=ptime:-20",
+      "a=ptime:99999999999",
+      "a=maxptime:abc",
+      "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:",
+      "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|2^99|1:999",
+      "a=crypto:x",
+      "a=rtcp:0",
+      "a=rtcp:70000 IN IP4 127.0.0.1",
+      "a=sendonly",
+      "a=inactive",
+      "a=recvonly",
+      "a=sendrecv",
+      "a=rtcp-mux",
+      `a=${"z".repeat(30_000)}`,
+      "o=",
+      "v=1",
+      "t=abc",
+      "b=AS:-5",
+      "k=clear:x",
+      "\u0000\u0001",
+    ];
+    const bodies = Array.from({ length: 200 }, () => {
+      const out = [...lines];
+      for (let k = 0, n = 1 + r.int(4); k < n; k++) {
+        const op = r.int(4);
+        const at = r.int(out.length + 1);
+        if (op === 0) out.splice(at, 0, hostileLines[r.int(hostileLines.length)]!);
+        else if (op === 1 && out.length > 1) out.splice(at % out.length, 1);
+        else if (op === 2) out[at % out.length] = hostileLines[r.int(hostileLines.length)]!;
+        else out.splice(at, 0, ...out.slice(r.int(out.length)));
+      }
+      return `${out.join(r.int(5) === 0 ? "\n" : "\r\n")}\r\n`;
+    });
+    const askedBefore = rig.app.incoming.length;
+    const ids = bodies.map((_, i) => fresh(`sdp${i}`));
+    const branches = ids.map((id) => `z9hG4bK${id.replace(/\W/g, "")}`);
+    const send = (i: number) =>
+      probe.send(
+        request({
+          method: "INVITE",
+          callId: ids[i]!,
+          gatewayPort: rig.sipPort,
+          probe,
+          body: bodies[i]!,
+          branch: branches[i]!,
+        }),
+        rig.sipPort,
+      );
+    for (let i = 0; i < bodies.length; i++) {
+      send(i);
+      if (i % 20 === 19) await Bun.sleep(10);
+    }
+    // RFC 3261 §17.1.1.2 Timer A: retransmit INVITEs that got no answer at all (UDP may drop a burst).
+    const heard = (id: string) => probe.responses.some((x) => getHeader(x, "call-id") === id);
+    for (let round = 0, wait = 500; round < 4 && ids.some((id) => !heard(id)); round++, wait *= 2) {
+      await Bun.sleep(wait);
+      for (let i = 0; i < ids.length; i++) if (!heard(ids[i]!)) send(i);
+    }
+    const finalOf = (id: string) =>
+      probe.responses.find((x) => getHeader(x, "call-id") === id && x.status >= 200);
+    const deadline = performance.now() + 5000;
+    while (ids.some((id) => finalOf(id) === undefined) && performance.now() < deadline) await Bun.sleep(20);
+    const wrong = ids
+      .map((id, i) => ({ i, status: finalOf(id)?.status ?? 0 }))
+      .filter((x) => x.status === 0 || x.status >= 500)
+      .map(
+        (x) =>
+          `#${x.i} → ${x.status === 0 ? "no final response" : x.status}: ${bodies[x.i]!.slice(0, 200).replaceAll("\r\n", " | ")}`,
+      );
+    expect(wrong).toEqual([]);
+    // Some bodies stay usable: the corpus reaches the app as well as the 488 path.
+    expect(rig.app.incoming.length - askedBefore).toBeGreaterThan(10);
+    await expectEveryCallEnded(rig, 5000);
+    await expectAlive(rig, probe);
+  }, 30_000);
+
   test("drops a 70 KB message that cannot even be sent as one UDP datagram, and a 65 507-byte one, and keeps running", async () => {
     const big = new Uint8Array(70_000).fill(0x41);
     // IPv4 cannot carry more than 65 507 payload bytes: the kernel refuses to send it at all.
