@@ -254,6 +254,7 @@ export class CallManager {
       shuttingDown: () => this.shuttingDownValue,
       digest: o.digest,
       decisions: o.decisions,
+      logger: this.logger,
       // webhooks.md §2: at most 256 calls await a decision at once.
       reserveDecisionSlot: () => {
         if (this.pendingDecisions >= (o.maxPendingDecisions ?? MAX_PENDING_DECISIONS)) return false;

@@ -6,6 +6,8 @@
  * any point wins: 487 was sent by the stack, the call ends `cancelled`, a late decision is
  * ignored.
  */
+
+import type { Logger } from "../lib/logger.ts";
 import {
   answerOffer,
   buildOffer,
@@ -27,6 +29,8 @@ export interface InboundBase {
   shuttingDown(): boolean;
   readonly digest: DigestPort;
   readonly decisions: DecisionPort;
+  /** Where a flow reports its own bug (an exception it did not expect) before answering 503. */
+  readonly logger: Logger;
   /** Takes one of the ≤ 256 pending-decision slots (webhooks.md §2); false when none is free. */
   reserveDecisionSlot(): boolean;
   releaseDecisionSlot(): void;
@@ -91,7 +95,7 @@ export function receiveInvite(ctx: InboundContext, invite: InboundInvite): Invit
   if (!ctx.reserveDecisionSlot()) return refuse(invite, CALL_ERRORS.overloaded.sipStatus);
 
   const flow = new InboundFlow(ctx, invite, peer, offer);
-  flow.run().catch(() => flow.fail());
+  flow.run().catch((error: unknown) => flow.fail(error));
   return flow.inputs();
 }
 
@@ -213,11 +217,24 @@ class InboundFlow {
     return answer.value.sdp;
   }
 
-  /** An unexpected exception (a bug): answer 503 if still possible, reason `error` (webhooks.md §3). */
-  fail(): void {
+  /**
+   * An unexpected exception (a bug, DESIGN.md rule 2): logged, then 503 while the INVITE still
+   * awaits its final response (RFC 3261 §13.3.1: a UAS must answer it), reason `error`
+   * (webhooks.md §3) for a call already announced.
+   */
+  fail(error: unknown): void {
     this.releaseSlot();
     const call = this.call;
-    if (call === undefined || call.ended) return;
+    this.ctx.logger.error("inbound call flow threw", {
+      ...(call !== undefined ? { call_id: call.id } : {}),
+      error: String(error),
+    });
+    if (call === undefined) {
+      // Before the call existed nothing was answered yet, unless a CANCEL got its 487.
+      if (!this.cancelled) this.invite.reject(503);
+      return;
+    }
+    if (call.ended) return;
     if (call.state.status === "ringing") this.invite.reject(503);
     call.hangUp("error");
   }

@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { CallEndedEvent } from "../../src/call/events.ts";
+import { nullLogger } from "../../src/lib/logger.ts";
 import { parseSdp } from "../../src/sdp/index.ts";
 import { ACCEPT, FakeInvite, harness, OFFICE, offerWith, settle, typesOf } from "./fakes.ts";
 
@@ -277,5 +278,45 @@ describe("a CANCEL crossing the accept (sip.md §6)", () => {
     inputs.cancelled();
     expect(typesOf(h.events)).toEqual(["call.ended"]);
     expect(ended(h)[0]).toMatchObject({ reason: "cancelled", sipCode: 487 });
+  });
+});
+
+describe("a bug inside the inbound flow (DESIGN.md rule 2)", () => {
+  function recording(lines: string[]) {
+    return { ...nullLogger, error: (msg: string) => lines.push(msg) };
+  }
+
+  test("answers 503 and logs when binding the RTP port throws, before anything was announced", async () => {
+    const lines: string[] = [];
+    const h = harness({
+      logger: recording(lines),
+      media: { allocate: () => Promise.reject(new Error("port pool bug")) },
+    });
+    const invite = new FakeInvite();
+    h.manager.handleInvite(invite);
+    await settle();
+    expect(invite.responses).toEqual([503]);
+    expect(lines).toEqual(["inbound call flow threw"]);
+    expect(h.events).toEqual([]);
+    expect(h.manager.list()).toEqual([]);
+  });
+
+  test("answers 503, ends the call with reason error and frees the decision slot when /incoming rejects", async () => {
+    const lines: string[] = [];
+    const h = harness({
+      logger: recording(lines),
+      maxPendingDecisions: 1,
+      decisions: { decide: () => Promise.reject(new Error("client bug")) },
+    });
+    const invite = new FakeInvite();
+    h.manager.handleInvite(invite);
+    await settle();
+    expect(invite.responses).toEqual([180, 503]);
+    expect(ended(h)[0]?.reason).toBe("error");
+    expect(lines).toEqual(["inbound call flow threw"]);
+    const next = new FakeInvite();
+    h.manager.handleInvite(next);
+    await settle();
+    expect(next.responses).toEqual([180, 503]);
   });
 });
