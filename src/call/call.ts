@@ -316,6 +316,8 @@ export class Call {
 
   /** sip.md §7: answer a remote re-INVITE, switch media, report remote hold changes. */
   answerReInvite(offerText: string | undefined): ReInviteAnswer {
+    // RFC 3261 §14.2: a re-INVITE before our final response to the first INVITE → 500; one
+    // crossing our own pending re-INVITE → 491 (the glare rule, each side retries later).
     if (this.ended || !isAnswered(this.stateValue)) return { status: 500, reason: "call not answered" };
     if (this.localReInvitePending) return { status: 491, reason: "a re-INVITE of ours is pending" };
     if (offerText === undefined) {

@@ -56,7 +56,11 @@ export interface InboundContext extends InboundBase {
 /** For an INVITE answered at once: its CANCEL or ACK changes nothing. */
 export const NO_INPUTS: InviteInputs = { cancelled() {}, acked() {}, ackTimeout() {} };
 
-/** Port number used for the early 488 check, before any RTP port is bound. */
+/**
+ * The early 488 check answers the offer before any RTP port is bound (so a hopeless offer costs
+ * no port); only whether an answer exists matters, so the port is the discard port 9, the usual
+ * SDP placeholder.
+ */
 const PROBE_PORT = 9;
 
 export function receiveInvite(ctx: InboundContext, invite: InboundInvite): InviteInputs {

@@ -72,7 +72,7 @@ export function admitInvite(
   return { kind: "forbidden", reason: "source address matches no peer" };
 }
 
-/** The methods the trunk host answers (sip.md §3 OPTIONS / 405). */
+/** The methods the trunk host answers: `Allow` of the OPTIONS 200 and of every 405 (sip.md §3; RFC 3261 §11.2, §20.5). */
 export const ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY";
 
 export interface StrayAnswer {

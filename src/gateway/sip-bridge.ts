@@ -84,7 +84,7 @@ function outcomeOf(o: RequestOutcome): DialogOutcome {
 /** Our re-INVITE's final response (sip.md §7); no response at all (Timer B) → undefined. */
 function reinvite(d: SipDialogHandle, sdp: string): Promise<DialogOutcome> {
   const call = d.reinvite({ body: utf8(sdp), ...SDP });
-  // §14.1: the stack refuses a second pending re-INVITE; the call layer never sends one.
+  // RFC 3261 §14.1: the stack refuses a second pending re-INVITE; the call layer never sends one.
   if (call === undefined) return Promise.resolve({ status: 491 });
   return new Promise((resolve) => {
     call.on("answered", ({ response }) => {
@@ -237,6 +237,7 @@ export function createDialer(stack: SipService, routes: DialogRoutes, logger: Lo
 
 function answerReInvite(inv: ServerInvite, routes: DialogRoutes): void {
   const handlers = inv.existingDialog ? routes.get(inv.existingDialog) : undefined;
+  // RFC 3261 §12.2.2: a request naming a dialog we do not (or no longer) know → 481.
   if (handlers === undefined) {
     inv.reject(481);
     return;
@@ -302,7 +303,7 @@ export function attachCallHandlers(
     },
     request: (r) => {
       if (r.dialog !== undefined) {
-        // In-dialog requests of a live call (sip.md §3, §8, §9); unknown dialog → 481.
+        // In-dialog requests of a live call (sip.md §3, §8, §9); unknown dialog → 481 (RFC 3261 §12.2.2).
         const handlers = routes.get(r.dialog);
         if (handlers === undefined) r.respond(481);
         else answerInDialog(r, handlers);
