@@ -1,7 +1,7 @@
 /**
  * Fake ports for call-layer tests: a scripted INVITE, dialog, dialer, media and `/incoming`
- * decision whose promises the test resolves, plus the digest port over the real `sip/auth`
- * NonceStore (the same few lines the composition root needs).
+ * decision whose promises the test resolves; digest goes through the root's own adapter over
+ * the real `sip/auth` NonceStore.
  */
 import { CallManager, type CallManagerOptions } from "../../src/call/call-manager.ts";
 import type { CallEvent, IncomingCallRequest, IncomingDecision } from "../../src/call/events.ts";
@@ -10,7 +10,6 @@ import type {
   CallMedia,
   DialogHandlers,
   DialogOutcome,
-  DigestPort,
   FrameSourceLike,
   InboundInvite,
   OutboundHandlers,
@@ -18,9 +17,10 @@ import type {
   OutboundInviteRequest,
 } from "../../src/call/ports.ts";
 import type { TrunkPeer } from "../../src/call/trunk-host.ts";
+import { createDigestPort } from "../../src/gateway/digest-bridge.ts";
 import { parseCidr } from "../../src/lib/ip.ts";
 import type { Direction, NegotiatedMedia } from "../../src/sdp/index.ts";
-import { buildChallenge, NonceStore, verifyAuthorization } from "../../src/sip/auth/index.ts";
+import { NonceStore } from "../../src/sip/auth/index.ts";
 import { ManualClock } from "../support/manual-clock.ts";
 import { seededRandom } from "../support/seeded-random.ts";
 
@@ -250,10 +250,11 @@ export class FakeDecisions {
 
 export const ACCEPT: IncomingDecision = { action: "accept", stream: true, customParameters: {} };
 
-export class FakeOutbound implements OutboundInvite {
+/** One INVITE the call layer sent (to a peer, or through a trunk with `R` = TrunkInviteRequest). */
+export class FakeOutbound<R extends OutboundInviteRequest = OutboundInviteRequest> implements OutboundInvite {
   cancels = 0;
   constructor(
-    readonly request: OutboundInviteRequest,
+    readonly request: R,
     readonly handlers: OutboundHandlers,
     readonly dialog: DialogHandlers,
   ) {}
@@ -262,35 +263,23 @@ export class FakeOutbound implements OutboundInvite {
   }
 }
 
-export class FakeDialer {
-  readonly invites: FakeOutbound[] = [];
+/** Records each INVITE for the test to answer through its handlers; `refuse` → not sent. */
+export class FakeDialer<R extends OutboundInviteRequest = OutboundInviteRequest> {
+  readonly invites: FakeOutbound<R>[] = [];
   refuse = false;
 
-  invite(
-    request: OutboundInviteRequest,
-    handlers: OutboundHandlers,
-    dialog: DialogHandlers,
-  ): OutboundInvite | undefined {
+  invite(request: R, handlers: OutboundHandlers, dialog: DialogHandlers): OutboundInvite | undefined {
     if (this.refuse) return undefined;
     const o = new FakeOutbound(request, handlers, dialog);
     this.invites.push(o);
     return o;
   }
 
-  get last(): FakeOutbound {
+  get last(): FakeOutbound<R> {
     const o = this.invites.at(-1);
     if (o === undefined) throw new Error("no INVITE sent");
     return o;
   }
-}
-
-/** The root's digest adapter: `sip/auth` behind the call layer's DigestPort. */
-export function digestPort(store: NonceStore): DigestPort {
-  return {
-    challenge: (now, stale) => buildChallenge(store.issue(now), { stale }),
-    verify: (authorization, method, now, passwordFor) =>
-      verifyAuthorization(store, { authorization, method, now, passwordFor }),
-  };
 }
 
 export function cidr(text: string) {
@@ -350,7 +339,7 @@ export function harness(overrides: Partial<CallManagerOptions> = {}): Harness {
     media,
     decisions,
     events: (e) => events.push(e),
-    digest: digestPort(nonces),
+    digest: createDigestPort(nonces),
     peers: [OFFICE, BRANCH, ROAMING],
     advertise: { listenAddress: "203.0.113.5" },
     dialer,

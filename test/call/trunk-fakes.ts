@@ -2,37 +2,8 @@
  * Fake registered trunks for call-layer tests: a TrunkPort whose lines the test edits (register,
  * unregister) and a dialer that records each trunk INVITE for the test to answer.
  */
-import type { DialogHandlers, OutboundHandlers, OutboundInvite } from "../../src/call/ports.ts";
 import type { TrunkDialer, TrunkInviteRequest, TrunkLine, TrunkPort } from "../../src/call/trunk-port.ts";
-import { FakeMediaPort } from "./fakes.ts";
-
-export class FakeTrunkInvite implements OutboundInvite {
-  cancels = 0;
-  constructor(
-    readonly request: TrunkInviteRequest,
-    readonly handlers: OutboundHandlers,
-    readonly dialog: DialogHandlers,
-  ) {}
-  cancel(): void {
-    this.cancels++;
-  }
-}
-
-export class FakeTrunkDialer implements TrunkDialer {
-  readonly invites: FakeTrunkInvite[] = [];
-  refuse = false;
-  invite(request: TrunkInviteRequest, handlers: OutboundHandlers, dialog: DialogHandlers) {
-    if (this.refuse) return undefined;
-    const o = new FakeTrunkInvite(request, handlers, dialog);
-    this.invites.push(o);
-    return o;
-  }
-  get last(): FakeTrunkInvite {
-    const o = this.invites.at(-1);
-    if (o === undefined) throw new Error("no trunk INVITE sent");
-    return o;
-  }
-}
+import { FakeDialer, FakeMediaPort } from "./fakes.ts";
 
 type MutableLine = { -readonly [K in keyof TrunkLine]: TrunkLine[K] };
 
@@ -54,7 +25,7 @@ export function trunkLine(name: string, changes: Partial<MutableLine> = {}): Mut
 }
 
 export class FakeTrunkPort implements TrunkPort {
-  readonly dialer = new FakeTrunkDialer();
+  readonly dialer: FakeDialer<TrunkInviteRequest> & TrunkDialer = new FakeDialer<TrunkInviteRequest>();
   constructor(readonly list: MutableLine[]) {}
   lines(): readonly TrunkLine[] {
     return this.list;
