@@ -5,15 +5,21 @@
  */
 import { describe, expect, test } from "bun:test";
 import { callStep, newCallState } from "../../src/call/call-state.ts";
-import type { CallEndedEvent } from "../../src/call/events.ts";
 import { ALLOW } from "../../src/call/trunk-host.ts";
-import { ACCEPT, FakeDialog, FakeInvite, harness, offerWith, settle, typesOf } from "./fakes.ts";
+import { answeredCall } from "./control-support.ts";
+import {
+  ACCEPT,
+  endedEvents,
+  FakeDialog,
+  FakeInvite,
+  harness,
+  offerWith,
+  ringingCall,
+  settle,
+  typesOf,
+} from "./fakes.ts";
 
 const REQUEST = { to: "+15551234567", from: "+15559876543", peer: "office-pbx" } as const;
-
-function ended(h: ReturnType<typeof harness>): CallEndedEvent[] {
-  return h.events.filter((e): e is CallEndedEvent => e.type === "call.ended");
-}
 
 describe("registry", () => {
   test("lists calls in creation order and forgets each one the moment it ends", async () => {
@@ -56,35 +62,26 @@ describe("hangup by state (rest-api.md §3 DELETE)", () => {
     if (!created.ok) throw created.error;
     h.manager.hangup(created.value.callId);
     expect(h.dialer.last.cancels).toBe(1);
-    expect(ended(h)[0]?.reason).toBe("cancelled");
+    expect(endedEvents(h.events)[0]?.reason).toBe("cancelled");
   });
 
   test("answers 603 to a ringing inbound call with reason rejected", async () => {
-    const h = harness();
-    const invite = new FakeInvite();
-    h.manager.handleInvite(invite);
-    await settle();
-    h.manager.hangup(h.decisions.requests[0]?.callId ?? "");
+    const { h, invite, callId } = await ringingCall();
+    h.manager.hangup(callId);
     expect(invite.final).toBe(603);
-    expect(ended(h)[0]).toMatchObject({ reason: "rejected", sipCode: 603 });
+    expect(endedEvents(h.events)[0]).toMatchObject({ reason: "rejected", sipCode: 603 });
     h.decisions.answer(ACCEPT);
     await settle();
     expect(invite.responses).toEqual([180, 603]);
   });
 
   test("sends BYE on an answered call with reason local, also while held", async () => {
-    const h = harness();
-    const invite = new FakeInvite();
-    h.manager.handleInvite(invite);
-    await settle();
-    h.decisions.answer(ACCEPT);
-    await settle();
+    const { h, invite, callId: id } = await answeredCall();
     invite.handlers?.reInvite(offerWith({ direction: "sendonly" }));
-    const id = h.decisions.requests[0]?.callId ?? "";
     expect(h.manager.get(id)?.status).toBe("on_hold");
     h.manager.hangup(id);
     expect(invite.dialog.byes).toBe(1);
-    expect(ended(h)[0]?.reason).toBe("local");
+    expect(endedEvents(h.events)[0]?.reason).toBe("local");
     expect(h.manager.hangup(id).ok).toBe(false);
   });
 });
@@ -107,10 +104,10 @@ describe("shutdown", () => {
     expect(h.dialer.last.cancels).toBe(1);
     expect(stillRinging.final).toBe(503);
     expect(talking.dialog.byes).toBe(1);
-    expect(ended(h).map((e) => e.reason)).toEqual(["shutdown", "shutdown", "shutdown"]);
+    expect(endedEvents(h.events).map((e) => e.reason)).toEqual(["shutdown", "shutdown", "shutdown"]);
     expect(h.manager.list()).toEqual([]);
     h.manager.shutdown();
-    expect(ended(h)).toHaveLength(3);
+    expect(endedEvents(h.events)).toHaveLength(3);
   });
 });
 

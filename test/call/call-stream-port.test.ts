@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import type { CallStreamListener } from "../../src/call/index.ts";
 import type { StreamCallPort } from "../../src/stream/types.ts";
-import { ACCEPT, FakeInvite, harness, offerWith, settle, typesOf } from "./fakes.ts";
+import { ACCEPT, offerWith, ringingCall, settle, typesOf } from "./fakes.ts";
 
 function recorder(log: string[]): CallStreamListener {
   return {
@@ -21,20 +21,15 @@ function recorder(log: string[]): CallStreamListener {
   };
 }
 
-async function ringingCall() {
-  const h = harness();
-  const invite = new FakeInvite();
-  h.manager.handleInvite(invite);
-  await settle();
-  const callId = h.decisions.requests[0]?.callId ?? "";
-  const media = h.media.sessions[0];
-  if (media === undefined) throw new Error("no media");
-  return { h, invite, callId, media };
+async function ringing() {
+  const r = await ringingCall();
+  if (r.media === undefined) throw new Error("no media");
+  return { ...r, media: r.media };
 }
 
 describe("stream port of a call (websocket.md §1–§2)", () => {
   test("is a StreamCallPort for the stream hub and reports state, stream flag and parameters", async () => {
-    const { h, callId } = await ringingCall();
+    const { h, callId } = await ringing();
     const port: StreamCallPort | undefined = h.manager.streamPort(callId);
     expect(port).toMatchObject({
       callId,
@@ -51,7 +46,7 @@ describe("stream port of a call (websocket.md §1–§2)", () => {
   });
 
   test("tells a socket opened while ringing about the answer, remote hold, DTMF and the end, in order", async () => {
-    const { h, invite, callId, media } = await ringingCall();
+    const { h, invite, callId, media } = await ringing();
     const log: string[] = [];
     h.manager.streamPort(callId)?.subscribe(recorder(log));
     h.decisions.answer(ACCEPT);
@@ -71,7 +66,7 @@ describe("stream port of a call (websocket.md §1–§2)", () => {
   });
 
   test("says stream disabled instead of answered when the app accepts with stream: false", async () => {
-    const { h, callId } = await ringingCall();
+    const { h, callId } = await ringing();
     const log: string[] = [];
     h.manager.streamPort(callId)?.subscribe(recorder(log));
     h.decisions.answer({ action: "accept", stream: false, customParameters: {} });
@@ -81,7 +76,7 @@ describe("stream port of a call (websocket.md §1–§2)", () => {
   });
 
   test("decodes caller audio only while a socket listens and fans each frame out to it", async () => {
-    const { h, callId, media } = await ringingCall();
+    const { h, callId, media } = await ringing();
     expect(media.sink).toBeUndefined();
     const log: string[] = [];
     const unsubscribe = h.manager.streamPort(callId)?.subscribe(recorder(log));
@@ -92,7 +87,7 @@ describe("stream port of a call (websocket.md §1–§2)", () => {
   });
 
   test("passes the socket's outbound audio to the media session and drops it at the end", async () => {
-    const { h, callId, media } = await ringingCall();
+    const { h, callId, media } = await ringing();
     const source = { pull: () => false };
     h.manager.streamPort(callId)?.setStreamSource(source);
     expect(media.source).toBe(source);
@@ -101,7 +96,7 @@ describe("stream port of a call (websocket.md §1–§2)", () => {
   });
 
   test("ignores RFC 4733 digits before the call is answered", async () => {
-    const { h, media } = await ringingCall();
+    const { h, media } = await ringing();
     media.fireDtmf("1");
     expect(h.events).toEqual([]);
   });

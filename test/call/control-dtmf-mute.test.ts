@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import type { CallStreamListener } from "../../src/call/call-stream-port.ts";
 import { answeredCall, peek } from "./control-support.ts";
-import { FakeInvite, harness, offerWith, settle, typesOf } from "./fakes.ts";
+import { offerWith, ringingCall, settle, typesOf } from "./fakes.ts";
 
 function listener(log: string[]): CallStreamListener {
   return {
@@ -110,10 +110,7 @@ describe("POST …/mute and …/unmute (rest-api.md §3)", () => {
   });
 
   test("answers 409 for a ringing call and 404 for an unknown one", async () => {
-    const h = harness();
-    h.manager.handleInvite(new FakeInvite());
-    await settle();
-    const callId = h.decisions.requests.at(-1)?.callId ?? "";
+    const { h, callId } = await ringingCall();
     const r = h.manager.mute(callId);
     expect(!r.ok && r.error.httpStatus).toBe(409);
     const u = h.manager.unmute("CAnope");

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { parseSdp } from "../../src/sdp/index.ts";
 import { answeredCall, peek } from "./control-support.ts";
-import { FakeInvite, harness, offerWith, settle, typesOf } from "./fakes.ts";
+import { offerWith, ringingCall, typesOf } from "./fakes.ts";
 
 function directionIn(sdp: string): string | undefined {
   const p = parseSdp(sdp);
@@ -80,10 +80,7 @@ describe("POST …/hold (sip.md §7)", () => {
   });
 
   test("answers 409 for a call that is still ringing and 404 for an unknown call", async () => {
-    const h = harness();
-    h.manager.handleInvite(new FakeInvite());
-    await settle();
-    const callId = h.decisions.requests.at(-1)?.callId ?? "";
+    const { h, callId } = await ringingCall();
     const r = await h.manager.hold(callId);
     expect(!r.ok && r.error.httpStatus).toBe(409);
     const unknown = await h.manager.hold("CA00");

@@ -3,18 +3,15 @@
  * fakes.ts, one accepted INVITE, its fake dialog and media, and a helper that lets a pending
  * command's promise settle after the test answered its request.
  */
-import { ACCEPT, FakeInvite, harness, settle } from "./fakes.ts";
+import { ACCEPT, harness, ringingCall, settle } from "./fakes.ts";
 
 export async function answeredCall(h = harness()) {
-  const invite = new FakeInvite();
-  const inputs = h.manager.handleInvite(invite);
-  await settle();
-  const callId = h.decisions.requests.at(-1)?.callId ?? "";
+  const ringing = await ringingCall(h);
   h.decisions.answer(ACCEPT);
   await settle();
-  const media = h.media.sessions.at(-1);
+  const media = ringing.media;
   if (media === undefined) throw new Error("no media session");
-  return { h, invite, inputs, callId, media, dialog: invite.dialog };
+  return { ...ringing, media, dialog: ringing.invite.dialog };
 }
 
 /** A command's result, or "pending" when it has not settled yet. */

@@ -4,7 +4,12 @@
  * the real `sip/auth` NonceStore.
  */
 import { CallManager, type CallManagerOptions } from "../../src/call/call-manager.ts";
-import type { CallEvent, IncomingCallRequest, IncomingDecision } from "../../src/call/events.ts";
+import type {
+  CallEndedEvent,
+  CallEvent,
+  IncomingCallRequest,
+  IncomingDecision,
+} from "../../src/call/events.ts";
 import type {
   CallDialog,
   CallMedia,
@@ -352,4 +357,17 @@ export function harness(overrides: Partial<CallManagerOptions> = {}): Harness {
 /** Event types of one call, in order. */
 export function typesOf(events: readonly CallEvent[], callId?: string): string[] {
   return events.filter((e) => callId === undefined || e.callId === callId).map((e) => e.type);
+}
+
+/** The `call.ended` events among `events`, in order. */
+export function endedEvents(events: readonly CallEvent[]): CallEndedEvent[] {
+  return events.filter((e): e is CallEndedEvent => e.type === "call.ended");
+}
+
+/** An admitted inbound call awaiting `/incoming`: its INVITE, what the root feeds back, its id and RTP port. */
+export async function ringingCall(h = harness(), invite = new FakeInvite()) {
+  const inputs = h.manager.handleInvite(invite);
+  await settle();
+  const callId = h.decisions.requests.at(-1)?.callId ?? "";
+  return { h, invite, inputs, callId, media: h.media.sessions.at(-1) };
 }

@@ -5,32 +5,24 @@
  * address, and exactly one `call.ended` per announced call.
  */
 import { describe, expect, test } from "bun:test";
-import type { CallEndedEvent } from "../../src/call/events.ts";
 import { nullLogger } from "../../src/lib/logger.ts";
 import { parseSdp } from "../../src/sdp/index.ts";
-import { ACCEPT, FakeInvite, harness, OFFICE, offerWith, settle, typesOf } from "./fakes.ts";
-
-async function ringing(h = harness(), invite = new FakeInvite()) {
-  const inputs = h.manager.handleInvite(invite);
-  await settle();
-  const callId = h.decisions.requests.at(-1)?.callId ?? "";
-  return { h, invite, inputs, callId, media: h.media.sessions.at(-1) };
-}
-
-async function answered() {
-  const r = await ringing();
-  r.h.decisions.answer(ACCEPT);
-  await settle();
-  return r;
-}
-
-function ended(h: ReturnType<typeof harness>): CallEndedEvent[] {
-  return h.events.filter((e): e is CallEndedEvent => e.type === "call.ended");
-}
+import { answeredCall } from "./control-support.ts";
+import {
+  ACCEPT,
+  endedEvents,
+  FakeInvite,
+  harness,
+  OFFICE,
+  offerWith,
+  ringingCall,
+  settle,
+  typesOf,
+} from "./fakes.ts";
 
 describe("while the app decides (sip.md §5)", () => {
   test("rings with 180 and lists the call as ringing under a CA + 32 hex id", async () => {
-    const { h, invite, callId } = await ringing();
+    const { h, invite, callId } = await ringingCall();
     expect(invite.responses).toEqual([180]);
     expect(callId).toMatch(/^CA[0-9a-f]{32}$/);
     expect(h.manager.list()).toEqual([
@@ -46,7 +38,7 @@ describe("while the app decides (sip.md §5)", () => {
   });
 
   test("answers 200 with an SDP answer on accept, starts media, reports call.answered", async () => {
-    const { h, invite, callId, media } = await answered();
+    const { h, invite, callId, media } = await answeredCall();
     expect(invite.responses).toEqual([180, 200]);
     const sdp = parseSdp(invite.acceptedSdp ?? "");
     expect(sdp.ok && sdp.value.connection?.address).toBe("203.0.113.5");
@@ -57,7 +49,7 @@ describe("while the app decides (sip.md §5)", () => {
   });
 
   test("keeps the app's stream flag, custom parameters and webhook override on accept", async () => {
-    const { h, callId } = await ringing();
+    const { h, callId } = await ringingCall();
     h.decisions.answer({
       action: "accept",
       stream: false,
@@ -81,11 +73,11 @@ describe("while the app decides (sip.md §5)", () => {
   ])(
     "answers %i when the app rejects (%s) and ends the call rejected with that sip_code",
     async (code, reason) => {
-      const { h, invite, callId } = await ringing();
+      const { h, invite, callId } = await ringingCall();
       h.decisions.answer({ action: "reject", reason, sipCode: code });
       await settle();
       expect(invite.final).toBe(code);
-      expect(ended(h)).toEqual([
+      expect(endedEvents(h.events)).toEqual([
         { type: "call.ended", callId, reason: "rejected", duration: 0, sipCode: code },
       ]);
       expect(h.manager.get(callId)).toBeUndefined();
@@ -93,19 +85,19 @@ describe("while the app decides (sip.md §5)", () => {
   );
 
   test("answers 503 and ends with reason error when /incoming failed", async () => {
-    const { h, invite, media } = await ringing();
+    const { h, invite, media } = await ringingCall();
     h.decisions.answer({ action: "error", error: "timeout" });
     await settle();
     expect(invite.final).toBe(503);
-    expect(ended(h)[0]).toMatchObject({ reason: "error", sipCode: 503 });
+    expect(endedEvents(h.events)[0]).toMatchObject({ reason: "error", sipCode: 503 });
     expect(media?.closed).toBe(true);
   });
 
   test("ends a call cancelled during the decision as cancelled/487 and ignores the late accept", async () => {
-    const { h, invite, inputs, media } = await ringing();
+    const { h, invite, inputs, media } = await ringingCall();
     invite.pending = false;
     inputs.cancelled();
-    expect(ended(h)[0]).toMatchObject({ reason: "cancelled", sipCode: 487 });
+    expect(endedEvents(h.events)[0]).toMatchObject({ reason: "cancelled", sipCode: 487 });
     h.decisions.answer(ACCEPT);
     await settle();
     expect(invite.responses).toEqual([180]);
@@ -128,31 +120,31 @@ describe("while the app decides (sip.md §5)", () => {
 
 describe("an answered inbound call (sip.md §5–§7, §10)", () => {
   test("ends normal with the whole seconds since answer when the remote sends BYE", async () => {
-    const { h, invite, callId, media } = await answered();
+    const { h, invite, callId, media } = await answeredCall();
     h.clock.advance(61_900);
     invite.handlers?.bye();
-    expect(ended(h)).toEqual([{ type: "call.ended", callId, reason: "normal", duration: 61 }]);
+    expect(endedEvents(h.events)).toEqual([{ type: "call.ended", callId, reason: "normal", duration: 61 }]);
     expect(media?.closed).toBe(true);
     expect(invite.dialog.byes).toBe(0);
     expect(h.manager.get(callId)).toBeUndefined();
   });
 
   test("sends BYE and ends with reason error when the ACK never arrives", async () => {
-    const { h, invite, inputs } = await answered();
+    const { h, invite, inputs } = await answeredCall();
     inputs.ackTimeout();
     expect(invite.dialog.byes).toBe(1);
-    expect(ended(h)[0]?.reason).toBe("error");
+    expect(endedEvents(h.events)[0]?.reason).toBe("error");
   });
 
   test("sends BYE and ends with reason timeout when media reports 30 s without RTP", async () => {
-    const { h, invite, media } = await answered();
+    const { h, invite, media } = await answeredCall();
     media?.fireTimeout();
     expect(invite.dialog.byes).toBe(1);
-    expect(ended(h)[0]?.reason).toBe("timeout");
+    expect(endedEvents(h.events)[0]?.reason).toBe("timeout");
   });
 
   test("answers a sendonly re-INVITE with recvonly, goes on_hold and reports call.hold by remote", async () => {
-    const { h, invite, callId, media } = await answered();
+    const { h, invite, callId, media } = await answeredCall();
     const answer = invite.handlers?.reInvite(offerWith({ direction: "sendonly" }));
     expect(answer?.status).toBe(200);
     expect(answer?.status === 200 && answer.sdp).toContain("a=recvonly");
@@ -162,7 +154,7 @@ describe("an answered inbound call (sip.md §5–§7, §10)", () => {
   });
 
   test("resumes on a sendrecv re-INVITE after a remote hold and reports call.resumed by remote", async () => {
-    const { h, invite, callId } = await answered();
+    const { h, invite, callId } = await answeredCall();
     invite.handlers?.reInvite(offerWith({ direction: "inactive" }));
     const answer = invite.handlers?.reInvite(offerWith({ direction: "sendrecv" }));
     expect(answer?.status === 200 && answer.sdp).toContain("a=sendrecv");
@@ -171,7 +163,7 @@ describe("an answered inbound call (sip.md §5–§7, §10)", () => {
   });
 
   test("switches media without an event when a re-INVITE only changes codec and port", async () => {
-    const { h, invite, media } = await answered();
+    const { h, invite, media } = await answeredCall();
     const answer = invite.handlers?.reInvite(offerWith({ codec: "PCMA", port: 41000 }));
     expect(answer?.status).toBe(200);
     expect(media?.updates.at(-1)).toMatchObject({ codec: "pcma", remotePort: 41000 });
@@ -179,7 +171,7 @@ describe("an answered inbound call (sip.md §5–§7, §10)", () => {
   });
 
   test("raises the o= version in each re-INVITE answer (RFC 3264 §8)", async () => {
-    const { invite } = await answered();
+    const { invite } = await answeredCall();
     const first = parseSdp(invite.acceptedSdp ?? "");
     const answer = invite.handlers?.reInvite(offerWith({ direction: "sendonly" }));
     const second = parseSdp(answer?.status === 200 ? answer.sdp : "");
@@ -191,7 +183,7 @@ describe("an answered inbound call (sip.md §5–§7, §10)", () => {
   });
 
   test("answers 488 and leaves the call as it was when a re-INVITE has no usable codec", async () => {
-    const { h, invite, callId, media } = await answered();
+    const { h, invite, callId, media } = await answeredCall();
     const answer = invite.handlers?.reInvite(
       offerWith({})
         .replace("PCMU", "X-UNKNOWN")
@@ -204,7 +196,7 @@ describe("an answered inbound call (sip.md §5–§7, §10)", () => {
   });
 
   test("answers 491 to a remote re-INVITE while one of ours is pending", async () => {
-    const { invite, callId, h } = await answered();
+    const { invite, callId, h } = await answeredCall();
     const internal = (
       h.manager as unknown as { calls: Map<string, { localReInvitePending: boolean }> }
     ).calls.get(callId);
@@ -216,7 +208,7 @@ describe("an answered inbound call (sip.md §5–§7, §10)", () => {
 
 describe("delayed offer and addresses (sip.md §4–§5)", () => {
   test("puts our offer in the 200 OK of an INVITE without SDP and starts media from the ACK's answer", async () => {
-    const { h, invite, inputs, media } = await ringing(harness(), new FakeInvite({ sdp: null }));
+    const { h, invite, inputs, media } = await ringingCall(harness(), new FakeInvite({ sdp: null }));
     h.decisions.answer(ACCEPT);
     await settle();
     expect(invite.acceptedSdp).toContain("m=audio 20000 RTP/AVP 0 8 9 111 101");
@@ -226,12 +218,12 @@ describe("delayed offer and addresses (sip.md §4–§5)", () => {
   });
 
   test("sends BYE with reason error when the ACK of a delayed offer carries no answer", async () => {
-    const { h, invite, inputs } = await ringing(harness(), new FakeInvite({ sdp: null }));
+    const { h, invite, inputs } = await ringingCall(harness(), new FakeInvite({ sdp: null }));
     h.decisions.answer(ACCEPT);
     await settle();
     inputs.acked(undefined);
     expect(invite.dialog.byes).toBe(1);
-    expect(ended(h)[0]?.reason).toBe("error");
+    expect(endedEvents(h.events)[0]?.reason).toBe("error");
   });
 
   test("advertises the peer's rtp_address over server.rtp_address over the listen IP", async () => {
@@ -248,7 +240,7 @@ describe("delayed offer and addresses (sip.md §4–§5)", () => {
           ...(serverRtp !== undefined ? { rtpAddress: serverRtp } : {}),
         },
       });
-      const { invite } = await ringing(h);
+      const { invite } = await ringingCall(h);
       h.decisions.answer(ACCEPT);
       await settle();
       expect(invite.acceptedSdp).toContain(`c=IN IP4 ${expected}`);
@@ -262,7 +254,7 @@ describe("delayed offer and addresses (sip.md §4–§5)", () => {
         routeTo: (remote) => (remote === "192.0.2.10" ? "192.0.2.1" : "x"),
       },
     });
-    const { invite } = await ringing(h);
+    const { invite } = await ringingCall(h);
     h.decisions.answer(ACCEPT);
     await settle();
     expect(invite.acceptedSdp).toContain("c=IN IP4 192.0.2.1");
@@ -271,13 +263,13 @@ describe("delayed offer and addresses (sip.md §4–§5)", () => {
 
 describe("a CANCEL crossing the accept (sip.md §6)", () => {
   test("ends the call cancelled/487 once when the INVITE is no longer pending at accept time", async () => {
-    const { h, invite, inputs } = await ringing();
+    const { h, invite, inputs } = await ringingCall();
     invite.pending = false;
     h.decisions.answer(ACCEPT);
     await settle();
     inputs.cancelled();
     expect(typesOf(h.events)).toEqual(["call.ended"]);
-    expect(ended(h)[0]).toMatchObject({ reason: "cancelled", sipCode: 487 });
+    expect(endedEvents(h.events)[0]).toMatchObject({ reason: "cancelled", sipCode: 487 });
   });
 });
 
@@ -312,7 +304,7 @@ describe("a bug inside the inbound flow (DESIGN.md rule 2)", () => {
     h.manager.handleInvite(invite);
     await settle();
     expect(invite.responses).toEqual([180, 503]);
-    expect(ended(h)[0]?.reason).toBe("error");
+    expect(endedEvents(h.events)[0]?.reason).toBe("error");
     expect(lines).toEqual(["inbound call flow threw"]);
     const next = new FakeInvite();
     h.manager.handleInvite(next);

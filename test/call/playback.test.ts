@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import type { CallStreamListener } from "../../src/call/call-stream-port.ts";
 import { Playback } from "../../src/call/playback.ts";
 import { answeredCall } from "./control-support.ts";
-import { FakeInvite, harness, settle, typesOf } from "./fakes.ts";
+import { harness, ringingCall, typesOf } from "./fakes.ts";
 
 function ramp(n: number): Int16Array {
   return Int16Array.from({ length: n }, (_, i) => i + 1);
@@ -102,10 +102,7 @@ describe("POST …/play (rest-api.md §3)", () => {
   });
 
   test("answers 409 for a ringing call and 404 for an unknown one", async () => {
-    const h = harness();
-    h.manager.handleInvite(new FakeInvite());
-    await settle();
-    const callId = h.decisions.requests.at(-1)?.callId ?? "";
+    const { h, callId } = await ringingCall();
     const r = h.manager.play(callId, ramp(160), 1);
     expect(!r.ok && r.error.httpStatus).toBe(409);
     const u = h.manager.play("CAnope", ramp(160), 1);

@@ -4,9 +4,8 @@
  * target/URIs/identity/credentials, SRTP offer and answer, progress events and end reasons.
  */
 import { describe, expect, test } from "bun:test";
-import type { CallEndedEvent } from "../../src/call/events.ts";
 import { parseSdp } from "../../src/sdp/index.ts";
-import { FakeDialog, harness, settle, typesOf } from "./fakes.ts";
+import { endedEvents, FakeDialog, harness, settle, typesOf } from "./fakes.ts";
 import { FakeTrunkPort, trunkLine } from "./trunk-fakes.ts";
 
 const REQUEST = { to: "+15551234567", from: "+15559876543" } as const;
@@ -34,10 +33,6 @@ function setup(lines = [trunkLine("office"), trunkLine("default")]) {
   const trunks = new FakeTrunkPort(lines);
   const h = harness({ trunkPort: trunks });
   return { h, trunks };
-}
-
-function endedOf(events: readonly { type: string }[]): CallEndedEvent | undefined {
-  return events.find((e): e is CallEndedEvent => e.type === "call.ended");
 }
 
 describe("which trunk a call uses (rest-api.md §3)", () => {
@@ -158,7 +153,7 @@ describe("SRTP on a trunk with srtp: true (sip.md §10)", () => {
     const dialog = new FakeDialog();
     trunks.dialer.last.handlers.answered(ANSWER_PCMU, dialog);
     expect(dialog.byes).toBe(1);
-    expect(endedOf(h.events)?.reason).toBe("failed");
+    expect(endedEvents(h.events)[0]?.reason).toBe("failed");
     expect(trunks.mediaOf("default").sessions[0]?.started).toBeUndefined();
   });
 });
@@ -179,7 +174,7 @@ describe("progress of a trunk call (webhooks.md §3)", () => {
     expect(h.manager.get(r.value.callId)).toMatchObject({ status: "in_progress", trunk: "default" });
     out.dialog.bye();
     expect(typesOf(h.events)).toEqual(["call.ringing", "call.answered", "call.ended"]);
-    expect(endedOf(h.events)?.reason).toBe("normal");
+    expect(endedEvents(h.events)[0]?.reason).toBe("normal");
     expect(h.manager.get(r.value.callId)).toBeUndefined();
     expect(trunks.mediaOf("default").sessions[0]?.closed).toBe(true);
   });
@@ -194,7 +189,7 @@ describe("progress of a trunk call (webhooks.md §3)", () => {
     const { h, trunks } = setup();
     await h.manager.create(REQUEST);
     trunks.dialer.last.handlers.failed(status);
-    expect(endedOf(h.events)).toMatchObject({ reason, sipCode: status, duration: 0 });
+    expect(endedEvents(h.events)[0]).toMatchObject({ reason, sipCode: status, duration: 0 });
   });
 
   test("the ring timeout sends CANCEL and ends the call no_answer", async () => {
@@ -205,7 +200,7 @@ describe("progress of a trunk call (webhooks.md §3)", () => {
     expect(trunks.dialer.last.cancels).toBe(0);
     h.clock.advance(1);
     expect(trunks.dialer.last.cancels).toBe(1);
-    expect(endedOf(h.events)?.reason).toBe("no_answer");
+    expect(endedEvents(h.events)[0]?.reason).toBe("no_answer");
   });
 
   test("DELETE while dialing cancels the INVITE, reason cancelled", async () => {
@@ -214,6 +209,6 @@ describe("progress of a trunk call (webhooks.md §3)", () => {
     if (!r.ok) throw r.error;
     expect(h.manager.hangup(r.value.callId).ok).toBe(true);
     expect(trunks.dialer.last.cancels).toBe(1);
-    expect(endedOf(h.events)?.reason).toBe("cancelled");
+    expect(endedEvents(h.events)[0]?.reason).toBe("cancelled");
   });
 });
