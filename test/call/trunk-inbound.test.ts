@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { parseSdp } from "../../src/sdp/index.ts";
-import { ACCEPT, FakeInvite, harness, OFFER_PCMU, settle, typesOf } from "./fakes.ts";
+import { ACCEPT, FakeInvite, type Harness, harness, OFFER_PCMU, settle, typesOf } from "./fakes.ts";
 import { FakeTrunkPort, trunkLine } from "./trunk-fakes.ts";
 
 const KEY = "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz";
@@ -20,6 +20,14 @@ function trunkInvite(o: { source?: string; user?: string; sdp?: string | null } 
   return Object.assign(base, { requestUser: o.user ?? "gateway" });
 }
 
+/** The INVITE handed to the manager, once its flow has run as far as it can without the app. */
+async function arrive(h: Harness, o: Parameters<typeof trunkInvite>[0] = {}) {
+  const invite = trunkInvite(o);
+  const inputs = h.manager.handleTrunkInvite(invite);
+  await settle();
+  return { invite, inputs };
+}
+
 function setup(lines = [trunkLine("office", { username: "2000" }), trunkLine("carrier")]) {
   const trunks = new FakeTrunkPort(lines);
   const h = harness({ trunkPort: trunks });
@@ -29,9 +37,7 @@ function setup(lines = [trunkLine("office", { username: "2000" }), trunkLine("ca
 describe("matching an INVITE to its trunk (sip.md §2)", () => {
   test("reaches /incoming with `trunk` and no `peer`, although no trunk-host peer matches the registrar's address", async () => {
     const { h } = setup();
-    const invite = trunkInvite();
-    h.manager.handleTrunkInvite(invite);
-    await settle();
+    const { invite } = await arrive(h);
     expect(invite.responses).toEqual([180]);
     expect(h.decisions.requests).toHaveLength(1);
     const req = h.decisions.requests[0];
@@ -53,18 +59,14 @@ describe("matching an INVITE to its trunk (sip.md §2)", () => {
 
   test("answers 404 when no trunk registers the Request-URI user", async () => {
     const { h } = setup();
-    const invite = trunkInvite({ user: "9999" });
-    h.manager.handleTrunkInvite(invite);
-    await settle();
+    const { invite } = await arrive(h, { user: "9999" });
     expect(invite.responses).toEqual([404]);
     expect(h.events).toHaveLength(0);
   });
 
   test("answers 403 when the INVITE does not come from that trunk's registrar", async () => {
     const { h } = setup();
-    const invite = trunkInvite({ source: "192.0.2.66" });
-    h.manager.handleTrunkInvite(invite);
-    await settle();
+    const { invite } = await arrive(h, { source: "192.0.2.66" });
     expect(invite.responses).toEqual([403]);
     expect(h.decisions.requests).toHaveLength(0);
   });
@@ -80,9 +82,7 @@ describe("matching an INVITE to its trunk (sip.md §2)", () => {
 describe("answering a trunk call", () => {
   test("accept → 200 with our answer at the trunk's public address and a port from the trunk's range, then call.answered", async () => {
     const { h, trunks } = setup();
-    const invite = trunkInvite();
-    h.manager.handleTrunkInvite(invite);
-    await settle();
+    const { invite } = await arrive(h);
     h.decisions.answer(ACCEPT);
     await settle();
     expect(invite.responses).toEqual([180, 200]);
@@ -100,9 +100,7 @@ describe("answering a trunk call", () => {
 
   test("reject → the reason's SIP code and call.ended rejected", async () => {
     const { h } = setup();
-    const invite = trunkInvite();
-    h.manager.handleTrunkInvite(invite);
-    await settle();
+    const { invite } = await arrive(h);
     h.decisions.answer({ action: "reject", reason: "busy", sipCode: 486 });
     await settle();
     expect(invite.final).toBe(486);
@@ -111,9 +109,7 @@ describe("answering a trunk call", () => {
 
   test("a CANCEL while the app decides ends the call cancelled and ignores the late decision", async () => {
     const { h } = setup();
-    const invite = trunkInvite();
-    const inputs = h.manager.handleTrunkInvite(invite);
-    await settle();
+    const { invite, inputs } = await arrive(h);
     invite.pending = false;
     inputs.cancelled();
     h.decisions.answer(ACCEPT);
@@ -126,26 +122,20 @@ describe("answering a trunk call", () => {
 describe("SRTP on a trunk with srtp: true (sip.md §10)", () => {
   test("answers a plain RTP offer with 488 and asks the app nothing", async () => {
     const { h } = setup([trunkLine("carrier", { srtp: true })]);
-    const invite = trunkInvite();
-    h.manager.handleTrunkInvite(invite);
-    await settle();
+    const { invite } = await arrive(h);
     expect(invite.responses).toEqual([488]);
     expect(h.decisions.requests).toHaveLength(0);
   });
 
   test("answers a delayed offer (no SDP) with 488", async () => {
     const { h } = setup([trunkLine("carrier", { srtp: true })]);
-    const invite = trunkInvite({ sdp: null });
-    h.manager.handleTrunkInvite(invite);
-    await settle();
+    const { invite } = await arrive(h, { sdp: null });
     expect(invite.responses).toEqual([488]);
   });
 
   test("answers an RTP/SAVP offer with RTP/SAVP and our own inline key", async () => {
     const { h, trunks } = setup([trunkLine("carrier", { srtp: true })]);
-    const invite = trunkInvite({ sdp: OFFER_SRTP });
-    h.manager.handleTrunkInvite(invite);
-    await settle();
+    const { invite } = await arrive(h, { sdp: OFFER_SRTP });
     h.decisions.answer(ACCEPT);
     await settle();
     expect(invite.acceptedSdp).toContain("RTP/SAVP");
