@@ -12,7 +12,9 @@ import {
   answerOffer,
   type CodecName,
   type LocalOrigin,
+  type NegotiatedMedia,
   parseSdp,
+  readAnswer,
   remoteHoldChange,
   type SessionDescription,
   sequenceLocalDescription,
@@ -312,6 +314,19 @@ export class Call {
       // sip.md §8 step 3: NOTIFYs matter only while our REFER is out.
       referNotify: (progress) => this.transfer?.onNotify(progress),
     };
+  }
+
+  /**
+   * The media an SDP answer to `offer` (by default our last description) agrees on, or
+   * undefined when there is no answer or it is unusable: not SDP, no codec of our allowlist,
+   * another RTP profile (RFC 3264 §6).
+   */
+  readAnswer(sdp: string | undefined, offer = this.localSdp): NegotiatedMedia | undefined {
+    if (sdp === undefined || offer === undefined) return undefined;
+    const parsed = parseSdp(sdp);
+    if (!parsed.ok) return undefined;
+    const media = readAnswer(offer, parsed.value, { allow: this.local.allow });
+    return media.ok ? media.value : undefined;
   }
 
   /** sip.md §7: answer a remote re-INVITE, switch media, report remote hold changes. */

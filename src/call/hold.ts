@@ -11,8 +11,6 @@ import { err, ok, type Result } from "../lib/result.ts";
 import {
   type Attribute,
   type Direction,
-  parseSdp,
-  readAnswer,
   type SessionDescription,
   sequenceLocalDescription,
   serializeSdp,
@@ -84,11 +82,8 @@ export async function setLocalHold(
     );
   call.localSdp = offer;
   // RFC 3264 §8: the answer may move the remote address or codec; an unreadable one keeps media as is.
-  const answer = outcome.sdp === undefined ? undefined : parseSdp(outcome.sdp);
-  if (answer?.ok) {
-    const media = readAnswer(offer, answer.value, { allow: call.local.allow });
-    if (media.ok) call.media.update(media.value);
-  }
+  const media = call.readAnswer(outcome.sdp);
+  if (media !== undefined) call.media.update(media);
   call.media.setDirection(direction);
   call.apply({ kind: "hold", by: "local", held });
   return ok(call.view());

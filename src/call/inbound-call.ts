@@ -8,14 +8,7 @@
  */
 
 import type { Logger } from "../lib/logger.ts";
-import {
-  answerOffer,
-  buildOffer,
-  parseSdp,
-  readAnswer,
-  type SessionDescription,
-  serializeSdp,
-} from "../sdp/index.ts";
+import { answerOffer, buildOffer, parseSdp, type SessionDescription, serializeSdp } from "../sdp/index.ts";
 import type { Call, CallSetup, LocalSession } from "./call.ts";
 import { CALL_ERRORS } from "./errors.ts";
 import type { IncomingDecision } from "./events.ts";
@@ -256,14 +249,12 @@ class InboundFlow {
     if (call === undefined || call.ended || offer === undefined) return;
     this.delayedOffer = undefined;
     // sip.md §5: the answer to our offer is read from the ACK.
-    const parsed = sdp === undefined ? undefined : parseSdp(sdp);
-    const media =
-      parsed?.ok === true ? readAnswer(offer, parsed.value, { allow: call.local.allow }) : undefined;
-    if (media === undefined || !media.ok) {
+    const media = call.readAnswer(sdp, offer);
+    if (media === undefined) {
       call.hangUp("error");
       return;
     }
-    call.media.start(media.value);
+    call.media.start(media);
   }
 
   private releaseSlot(): void {

@@ -8,7 +8,7 @@
  * CANCEL and `no_answer`.
  */
 import { err, ok, type Result } from "../lib/result.ts";
-import { type CodecName, parseSdp, readAnswer } from "../sdp/index.ts";
+import type { CodecName } from "../sdp/index.ts";
 import type { Call, CallSetup, LocalSession } from "./call.ts";
 import { outboundEndReason } from "./call-state.ts";
 import { CallError } from "./errors.ts";
@@ -123,16 +123,11 @@ function answered(call: Call, sdp: string | undefined, dialog: CallDialog): void
   call.outbound = undefined;
   call.stopRingTimer();
   call.dialog = dialog;
-  const offer = call.localSdp;
-  const parsed = sdp === undefined ? undefined : parseSdp(sdp);
-  const media =
-    parsed?.ok === true && offer !== undefined
-      ? readAnswer(offer, parsed.value, { allow: call.local.allow })
-      : undefined;
-  if (media === undefined || !media.ok) {
+  const media = call.readAnswer(sdp);
+  if (media === undefined) {
     call.hangUp("failed");
     return;
   }
-  call.media.start(media.value);
+  call.media.start(media);
   call.apply({ kind: "answered" });
 }
