@@ -9,6 +9,7 @@ import type { Clock, Timers } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Random } from "../lib/random.ts";
 import { err, ok, type Result } from "../lib/result.ts";
+import { socketErrorText } from "../lib/socket-error.ts";
 import { MediaClock } from "./media-clock.ts";
 import { RtpMediaSession, type UdpSender } from "./media-session.ts";
 import { PortPool, type PortRange } from "./port-pool.ts";
@@ -84,9 +85,9 @@ export function createMediaService(opts: MediaServiceOptions): MediaService {
           },
           // An ICMP port-unreachable from a remote that is not (yet) listening surfaces here as
           // ECONNREFUSED; it is normal on the media path and must not become an uncaught error.
-          error(_s, e) {
+          error(...args: unknown[]) {
             if (opts.logger.enabled("debug"))
-              opts.logger.debug("rtp socket error", { port, error: String(e) });
+              opts.logger.debug("rtp socket error", { port, error: socketErrorText(...args) });
           },
         },
       });

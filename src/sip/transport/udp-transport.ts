@@ -3,8 +3,10 @@
  * Datagrams larger than the SIP size cap or truncated by the kernel are dropped (RFC 3261 §18.1.1
  * leaves oversize handling to the sender; we never accept a partial message).
  */
+
 import type { Logger } from "../../lib/logger.ts";
 import { nullLogger } from "../../lib/logger.ts";
+import { socketErrorText } from "../../lib/socket-error.ts";
 import { MAX_MESSAGE_SIZE } from "../message/types.ts";
 import { bareHost, type Endpoint, type InboundHandler, type SipTransport } from "./types.ts";
 
@@ -38,8 +40,10 @@ export async function createUdpTransport(options: UdpTransportOptions): Promise<
           local: { address: hostname, port: socket.port },
         });
       },
-      error(_s, error) {
-        logger.warn("sip udp: socket error", { error });
+      error(...args: unknown[]) {
+        // ICMP errors a remote triggers at will (a Via naming a closed port): debug, not warn,
+        // so a sender cannot flood the log (RFC 3261 §18.4: the transport error ends that send).
+        logger.debug("sip udp: socket error", { error: socketErrorText(...args) });
       },
     },
   });
@@ -53,7 +57,7 @@ export async function createUdpTransport(options: UdpTransportOptions): Promise<
       try {
         return socket.send(data, remote.port, bareHost(remote.address));
       } catch (error) {
-        logger.warn("sip udp: send failed", { error, address: remote.address, port: remote.port });
+        logger.debug("sip udp: send failed", { error, address: remote.address, port: remote.port });
         return false;
       }
     },
