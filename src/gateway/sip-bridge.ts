@@ -7,7 +7,7 @@
  * (DESIGN.md "Layers").
  */
 import type { CallManager } from "../call/call-manager.ts";
-import { ALLOW } from "../call/index.ts";
+import { ALLOW, uriHost } from "../call/index.ts";
 import type {
   CallDialog,
   Dialer,
@@ -219,7 +219,7 @@ export function placeInvite(
   call.on("cancelled", () => handlers.failed(487));
   logger.debug("invite sent", {
     call_id: req.callId,
-    target: `${req.target.address}:${req.target.port}`,
+    target: `${uriHost(req.target.address)}:${req.target.port}`,
   });
   return { cancel: () => call.cancel() };
 }
