@@ -88,6 +88,7 @@ function acceptStream(
   if (codec === undefined) return err("no common codec");
   const remote = remoteStream(offer, m);
   if (remote.address === undefined) return err("no connection address for the audio stream");
+  if (remote.addressProblem !== undefined) return err(remote.addressProblem);
   let crypto: NegotiatedCrypto | undefined;
   if (profile === "RTP/SAVP") {
     const c = chooseCrypto(m, opts);

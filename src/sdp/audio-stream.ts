@@ -4,6 +4,8 @@
  * (RFC 3264 §6.1, RFC 4733 §7.1.1), the remote address and whether it means hold (RFC 3264
  * §8.4, RFC 6337 §5.3).
  */
+
+import { parseIp } from "../lib/ip.ts";
 import {
   connectionAddress,
   connectionOf,
@@ -90,6 +92,21 @@ export interface RemoteStream {
   readonly direction: Direction;
   /** The remote does not want our media: sendonly, inactive or c=0.0.0.0 (sip.md §7). */
   readonly hold: boolean;
+  /**
+   * Why `address` cannot be sent to, when it cannot: RFC 8866 §5.7 allows an FQDN or a literal of
+   * the wrong family there, and the media path does no DNS, so such a stream gets 488 instead of
+   * a call whose audio goes nowhere until the media timeout.
+   */
+  readonly addressProblem?: string;
+}
+
+function addressProblem(addrType: string, address: string): string | undefined {
+  // Brackets belong to URIs (RFC 3986), not to SDP's unicast-address (RFC 8866 §9).
+  const ip = address.includes("[") ? undefined : parseIp(address);
+  const want = addrType.toUpperCase() === "IP6" ? 6 : 4;
+  if (ip === undefined || ip.family !== want)
+    return `connection address "${address}" is not an IPv${want} address`;
+  return undefined;
 }
 
 export function remoteStream(sd: SessionDescription, media: MediaDescription): RemoteStream {
@@ -99,7 +116,14 @@ export function remoteStream(sd: SessionDescription, media: MediaDescription): R
   const holdAddress = address !== undefined && isHoldAddress(address);
   // RFC 3264 §8.4: with c=0.0.0.0 the offerer receives nothing, whatever the attribute says.
   const direction = holdAddress ? directionFrom(directionSends(written), false) : written;
-  return { address, port: media.port, direction, hold: !directionReceives(direction) };
+  const problem = c === undefined || address === undefined ? undefined : addressProblem(c.addrType, address);
+  return {
+    address,
+    port: media.port,
+    direction,
+    hold: !directionReceives(direction),
+    ...(problem === undefined ? {} : { addressProblem: problem }),
+  };
 }
 
 /** What an offer/answer exchange settled on for the audio stream, on either side of it. */

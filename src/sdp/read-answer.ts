@@ -46,6 +46,7 @@ export function readAnswer(
   if (codec === undefined) return err("the answer names no codec we run");
   const remote = remoteStream(answer, m);
   if (remote.address === undefined) return err("the answer has no connection address");
+  if (remote.addressProblem !== undefined) return err(remote.addressProblem);
   let crypto: NegotiatedCrypto | undefined;
   if (profile === "RTP/SAVP") {
     const c = matchCrypto(offered, m);

@@ -135,11 +135,9 @@ describe("accepted offers with unusable media addresses", () => {
     expect(await (await rig.api("/v1/calls")).json()).toEqual({ calls: [] });
   });
 
-  // SPEC GAP (reported to the lead): sip.md §5 lists 488 for no audio stream / no common codec /
-  // bad crypto only; src/sdp/parse.ts parseConnection keeps any 3-token `c=` verbatim, so an offer
-  // whose address is not an IP literal is answered 200 and the call can never carry audio (the
-  // media clock then fails a send every 20 ms until the 30 s media timeout). Suggested: 488.
-  test.todo("SPEC GAP: an offer whose c= address is not an IP literal gets 488, not 200", () => {
+  // An address the media path cannot send to (no DNS; RFC 8866 §5.7 also allows FQDNs) is
+  // refused with 488 rather than answered 200 for a call whose audio would go nowhere.
+  test("an offer whose c= address is not an IP literal of its family gets 488, not 200", () => {
     for (const [i, o] of OFFERS.entries()) if (!o.ipLiteral) expect(finalOf(i)?.status, o.label).toBe(488);
   });
 });
