@@ -50,6 +50,26 @@ function telephoneEventEnds(packets: readonly Uint8Array[]): number[] {
   return out;
 }
 
+/**
+ * Free ports for baresip: SIP, ctrl_tcp, first RTP port. baresip 1.0.0 also binds TLS on TCP
+ * SIP + 1 and fails to start when that is taken (freePorts often hands out neighbours of the
+ * gateway's own ports), so SIP + 1 must be free too.
+ */
+async function baresipPorts(): Promise<[number, number, number]> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const [sip, ctrl, rtp] = (await freePorts(3)) as [number, number, number];
+    const tls = sip + 1;
+    if (tls === ctrl || (tls >= rtp && tls <= rtp + 10)) continue;
+    try {
+      Bun.listen({ hostname: "127.0.0.1", port: tls, socket: { data() {} } }).stop(true);
+      return [sip, ctrl, rtp];
+    } catch {
+      // taken: try other ports
+    }
+  }
+  throw new Error("no free SIP port with a free TLS neighbour");
+}
+
 /** Waits for all four digits on the socket, then a quiet spell, and checks both reports. */
 async function expectDigitsOnce(rig: CallRig, ws: CallSocket, callId: string): Promise<void> {
   await ws.until(() => ws.messages("dtmf").length >= DIGITS.length, 6000, "four dtmf messages");
@@ -78,7 +98,7 @@ describe("RFC 4733 DTMF from real callers reaches the app once per key press", (
     test.skipIf(skipWithout("baresip"))(
       `baresip (${codec}) sndcode 159# → dtmf messages 1, 5, 9, # exactly once each in order, and four call.dtmf webhooks in the same order`,
       async () => {
-        const [sipPort, ctrlPort, rtpBase] = await freePorts(3);
+        const [sipPort, ctrlPort, rtpBase] = await baresipPorts();
         const bs = await startBaresip({
           dir: makeTempDir("calls-dtmf-baresip"),
           sipPort: sipPort!,

@@ -10,7 +10,7 @@
  *   gets `488 Not Acceptable Here` and the app is never asked.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
 import { BaresipCtrl, readWav, writeBaresipConfig } from "../support/baresip.ts";
@@ -47,17 +47,22 @@ function toneRatio(pcm: Int16Array, hz: number, rate = 8000): number {
   return best;
 }
 
-/** UDP payloads between `lo`..`hi` (the ports of one side) in one direction, in capture order. */
+/**
+ * RTP packets of payload type `pt` from (or, `toRange`, to) the ports `lo`..`hi` of one side, in
+ * capture order. baresip may bind an odd RTP port, so RTCP (PT 72–76 here) is told apart by type.
+ */
 function rtpPackets(
   datagrams: readonly UdpDatagram[],
   lo: number,
   hi: number,
   toRange: boolean,
+  pt: number,
 ): Uint8Array[] {
   return datagrams
     .filter((d) => {
       const port = toRange ? d.dstPort : d.srcPort;
-      return port >= lo && port <= hi && port % 2 === 0 && d.payload.length >= 12 && d.payload[0]! >> 6 === 2;
+      const b = d.payload;
+      return port >= lo && port <= hi && b.length >= 12 && b[0]! >> 6 === 2 && (b[1]! & 0x7f) === pt;
     })
     .map((d) => d.payload);
 }
@@ -83,6 +88,7 @@ function sipText(datagrams: readonly UdpDatagram[], srcPort: number, needle: str
 interface SrtpBaresip {
   readonly dir: string;
   readonly sipPort: number;
+  /** The ports baresip's RTP and RTCP can use (see startSrtpBaresip). */
   readonly rtpPorts: [number, number];
   readonly peer: PeerProcess;
   readonly ctrl: BaresipCtrl;
@@ -93,9 +99,57 @@ interface SrtpBaresip {
   datagrams(): UdpDatagram[];
 }
 
+/**
+ * Free ports for baresip: SIP, ctrl_tcp, first RTP port. baresip 1.0.0 also binds TLS on TCP
+ * SIP + 1 and fails to start when that is taken (freePorts often hands out neighbours of the
+ * gateway's own ports), so SIP + 1 must be free too.
+ */
+async function baresipPorts(): Promise<[number, number, number]> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const [sip, ctrl, rtp] = (await freePorts(3)) as [number, number, number];
+    const tls = sip + 1;
+    if (tls === ctrl || (tls >= rtp && tls <= rtp + 10)) continue;
+    try {
+      Bun.listen({ hostname: "127.0.0.1", port: tls, socket: { data() {} } }).stop(true);
+      return [sip, ctrl, rtp];
+    } catch {
+      // taken: try other ports
+    }
+  }
+  throw new Error("no free SIP port with a free TLS neighbour");
+}
+
+/**
+ * startCapture, then waits until packets really land in the file: tshark announces the capture
+ * a little before dumpcap's filter is live, and baresip's INVITE must not fall in that gap. Probes
+ * are 1-byte datagrams to `probePort` (inside the filter, too short to pass for RTP or SIP).
+ */
+async function liveCapture(
+  dir: string,
+  bpf: string,
+  probePort: number,
+): Promise<{ peer: PeerProcess; path: string }> {
+  const capture = await startCapture(dir, "rtp", bpf);
+  // Nothing listens on the probe port yet: the ICMP port-unreachable comes back as an error.
+  const probe = await Bun.udpSocket({ hostname: "127.0.0.1", socket: { error() {} } });
+  try {
+    for (let i = 0; i < 100; i++) {
+      probe.send(new Uint8Array([0]), probePort, "127.0.0.1");
+      await Bun.sleep(50);
+      if ((statSync(capture.path, { throwIfNoEntry: false })?.size ?? 0) > 24) return capture;
+    }
+  } finally {
+    probe.close();
+  }
+  await capture.peer.stop();
+  throw new Error(`tshark captured nothing in 5 s:\n${capture.peer.log()}`);
+}
+
 async function startSrtpBaresip(mediaenc: "srtp-mand" | "srtp", name: string): Promise<SrtpBaresip> {
-  const [sipPort, ctrlPort, rtpBase] = await freePorts(3);
+  const [sipPort, ctrlPort, rtpBase] = await baresipPorts();
   const rtpPorts: [number, number] = [rtpBase!, rtpBase! + 9];
+  // libre rounds a random port of the range down to even for RTP, so it can be one below it.
+  const wirePorts: [number, number] = [rtpBase! & ~1, rtpBase! + 10];
   const dir = makeTempDir(`calls-srtp-${name}`);
   writeBaresipConfig({
     dir,
@@ -108,10 +162,10 @@ async function startSrtpBaresip(mediaenc: "srtp-mand" | "srtp", name: string): P
   const accounts = join(dir, "accounts");
   writeFileSync(accounts, readFileSync(accounts, "utf8").replace(/\n$/, `;mediaenc=${mediaenc}\n`));
   appendFileSync(join(dir, "config"), "module srtp.so\n");
-  const capture = await startCapture(
+  const capture = await liveCapture(
     dir,
-    "rtp",
-    `udp portrange ${rtpPorts[0]}-${rtpPorts[1]} or udp port ${sipPort}`,
+    `udp portrange ${wirePorts[0]}-${wirePorts[1]} or udp port ${sipPort}`,
+    sipPort!,
   );
   const peer = spawnPeer({ name: "baresip", cmd: ["baresip", "-f", dir], dir });
   if (!(await waitForPort("tcp", ctrlPort!, "127.0.0.1", 5000))) {
@@ -123,7 +177,7 @@ async function startSrtpBaresip(mediaenc: "srtp-mand" | "srtp", name: string): P
   return {
     dir,
     sipPort: sipPort!,
-    rtpPorts,
+    rtpPorts: wirePorts,
     peer,
     ctrl,
     capture,
@@ -199,8 +253,8 @@ describe("SRTP on inbound calls", () => {
       expect(keyOf(answer)).not.toBe(keyOf(offer));
 
       const [lo, hi] = bs.rtpPorts;
-      const fromBaresip = rtpPackets(datagrams, lo, hi, false);
-      const toBaresip = rtpPackets(datagrams, lo, hi, true);
+      const fromBaresip = rtpPackets(datagrams, lo, hi, false, 0);
+      const toBaresip = rtpPackets(datagrams, lo, hi, true, 0);
       expect(fromBaresip.length).toBeGreaterThan(100);
       expect(toBaresip.length).toBeGreaterThan(100);
       for (const packets of [fromBaresip, toBaresip])
@@ -249,7 +303,7 @@ describe("SRTP on inbound calls", () => {
       // RFC 4733 events in SRTP: the 4-byte event payload carries the 10-byte tag too.
       const offer = sipText(bs.datagrams(), bs.sipPort, "INVITE sip:") ?? "";
       const tePt = Number(/a=rtpmap:(\d+) telephone-event\/8000/.exec(offer)?.[1] ?? -1);
-      const events = rtpPackets(bs.datagrams(), ...bs.rtpPorts, false).filter((p) => (p[1]! & 0x7f) === tePt);
+      const events = rtpPackets(bs.datagrams(), ...bs.rtpPorts, false, tePt);
       expect(events.length).toBeGreaterThan(4);
       expect(new Set(events.map((p) => p.length - 12))).toEqual(new Set([4 + SRTP_TAG_BYTES]));
     },
@@ -278,7 +332,7 @@ describe("SRTP on inbound calls", () => {
       const answer = sipText(datagrams, rig.sipPort, "SIP/2.0 200 OK");
       expect(answer).toMatch(/m=audio \d+ RTP\/AVP /);
       expect(answer).not.toContain("a=crypto");
-      const fromBaresip = rtpPackets(datagrams, ...bs.rtpPorts, false).filter((p) => (p[1]! & 0x7f) === 0);
+      const fromBaresip = rtpPackets(datagrams, ...bs.rtpPorts, false, 0);
       expect(fromBaresip.length).toBeGreaterThan(50);
       expect(new Set(fromBaresip.map((p) => p.length - 12))).toEqual(new Set([160]));
       const plain = decodeUlaw(Buffer.concat(fromBaresip.map((p) => p.subarray(12))));
