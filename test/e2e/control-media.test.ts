@@ -500,5 +500,52 @@ describe.skipIf(skip)(
       const seqs = packets.filter((p) => p.pt === PCMU_PT || p.pt === TE_PT).map((p) => p.seq);
       for (let i = 1; i < seqs.length; i++) expect((seqs[i]! - seqs[i - 1]! + 65536) % 65536).toBe(1);
     }, 20_000);
+
+    test("a new play interrupts the running one (call.play_finished {interrupted:true} for the old, false for the new), and hanging up mid-play reports interrupted:true before call.ended", async () => {
+      const live = await liveCall("play-replace");
+      let wire: Wire;
+      const ids: string[] = [];
+      try {
+        const first = await post(live.callId, "play", {
+          url: `${audioBase}/tone440-16k-stereo.wav`,
+          loop_count: 0,
+        });
+        expect(first.status).toBe(200);
+        ids.push(((await first.json()) as { play_id: string }).play_id);
+        await Bun.sleep(300);
+        const pcm = tone(1000, 8000, 2400, AMPLITUDE); // 0.3 s
+        const second = await post(live.callId, "play", { audio: Buffer.from(pcm.buffer).toString("base64") });
+        expect(second.status).toBe(200);
+        ids.push(((await second.json()) as { play_id: string }).play_id);
+        expect((await playFinished(live.callId, ids[0]!, 1000)).interrupted).toBe(true);
+        expect((await playFinished(live.callId, ids[1]!, 2000)).interrupted).toBe(false);
+        const third = await post(live.callId, "play", {
+          url: `${audioBase}/tone440-16k-stereo.wav`,
+          loop_count: 0,
+        });
+        expect(third.status).toBe(200);
+        ids.push(((await third.json()) as { play_id: string }).play_id);
+        await Bun.sleep(200);
+      } finally {
+        wire = await hangUp(live);
+      }
+      // Process-wide counter (rest-api.md `…/play`): strictly increasing ids.
+      const numbers = ids.map((id) => Number(id.slice("play_".length)));
+      expect(numbers).toEqual(numbers.toSorted((a, b) => a - b));
+      expect(new Set(numbers).size).toBe(3);
+      await rig.app.waitForEvent((e) => e.call_id === live.callId && e.event === "call.ended", 3000);
+      const tail = rig.app
+        .eventsOf(live.callId)
+        .filter((e) => e.event === "call.play_finished" || e.event === "call.ended")
+        .map((e) =>
+          e.event === "call.ended" ? `ended:${e.reason}` : `${String(e.play_id)}:${String(e.interrupted)}`,
+        );
+      expect(tail).toEqual([`${ids[0]}:true`, `${ids[1]}:false`, `${ids[2]}:true`, "ended:local"]);
+      // The 1 kHz replacement was heard right after the 440 Hz it cut off.
+      const loudFrames = wire.frames.filter((f) => loud(f.pcm));
+      const kHz = loudFrames.filter((f) => goertzel(f.pcm, 1000, 8000) > AMPLITUDE / 2);
+      expect(kHz.length).toBeGreaterThanOrEqual(14);
+      expect(kHz.length).toBeLessThanOrEqual(16);
+    }, 20_000);
   },
 );
