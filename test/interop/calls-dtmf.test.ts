@@ -7,12 +7,12 @@
  *   sipp's 20 PT 97 "noop" packets; a tshark capture shows the events really went out on 96.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
 import { type BaresipCodec, startBaresip } from "../support/baresip.ts";
 import { readPcap, type UdpDatagram, udpDatagrams } from "../support/pcap.ts";
 import { freePorts, makeTempDir, skipWithout, waitExit } from "../support/peers.ts";
-import { callGateway, defaultKeys, sippMessages, startCapture } from "../support/sipp-media.ts";
+import { defaultKeys, scenarioCopy, sippMessages, startCapture, startSipp } from "../support/sipp-media.ts";
 import { CallSocket } from "../support/ws-client.ts";
 
 const DIGITS = ["1", "5", "9", "#"];
@@ -68,6 +68,25 @@ async function baresipPorts(): Promise<[number, number, number]> {
     }
   }
   throw new Error("no free SIP port with a free TLS neighbour");
+}
+
+/**
+ * Resolves once the capture file holds a packet: tshark announces the capture a little before
+ * dumpcap's filter is live. Probes are 1-byte datagrams to `probePort` (inside the filter).
+ */
+async function untilCapturing(path: string, probePort: number): Promise<void> {
+  // Nothing listens on the probe port: the ICMP port-unreachable comes back as an error.
+  const probe = await Bun.udpSocket({ hostname: "127.0.0.1", socket: { error() {} } });
+  try {
+    for (let i = 0; i < 100; i++) {
+      probe.send(new Uint8Array([0]), probePort, "127.0.0.1");
+      await Bun.sleep(50);
+      if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 24) return;
+    }
+  } finally {
+    probe.close();
+  }
+  throw new Error(`tshark captured nothing in 5 s (${path})`);
 }
 
 /** Waits for all four digits on the socket, then a quiet spell, and checks both reports. */
@@ -139,14 +158,25 @@ describe("RFC 4733 DTMF from real callers reaches the app once per key press", (
     async () => {
       const dir = makeTempDir("calls-dtmf-sipp");
       const n = rig.app.incoming.length;
-      const { sipp, mediaPort } = await callGateway({
+      const [sipPort, mediaPort, ctrlPort, probePort] = (await freePorts(4)) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      // Capture first (and until it is live): sipp's PT 97 noops follow the answer within 1 s.
+      const cap = await startCapture(dir, "dtmf", `udp src port ${mediaPort} or udp dst port ${probePort}`);
+      await untilCapturing(cap.path, probePort);
+      const sipp = startSipp({
         dir,
-        gatewaySipPort: rig.sipPort,
-        scenario: "uac_dtmf.xml",
+        target: { host: "127.0.0.1", port: rig.sipPort },
+        scenario: scenarioCopy(dir, "uac_dtmf.xml"),
+        sipPort,
+        mediaPort,
+        ctrlPort,
         keys: { ...defaultKeys(dir), dtmf: "159#" },
         durationMs: 2600,
       });
-      const cap = await startCapture(dir, "dtmf", `udp src port ${mediaPort}`);
       let ws: CallSocket | undefined;
       try {
         const req = await rig.app.waitForIncoming(n + 1, 5000);
