@@ -5,15 +5,26 @@
  * The scenario itself checks the SDP of both 200s (ereg check_it: `recvonly`/`inactive`, then
  * `sendrecv`); the test checks the app's `call.hold {by: "remote"}` then `call.resumed
  * {by: "remote"}`, `on_hold` on GET /v1/calls/{id} while held, and that the WebSocket's
- * outbound queue waits during the hold (a mark queued then is echoed only after the resume).
+ * outbound queue waits during the hold (a mark queued then is echoed only after the resume);
+ * with tshark, that no RTP goes to sipp between the recvonly 200 and the resume and that the
+ * 440 Hz queued during the hold goes out after it.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync, statSync } from "node:fs";
 import type { CallRig, LifecycleEvent } from "../support/app-server.ts";
 import { startCallRig } from "../support/app-server.ts";
-import { makeTempDir, type PeerProcess, skipWithout, waitExit } from "../support/peers.ts";
-import { callGateway, defaultKeys, sippMessages } from "../support/sipp-media.ts";
-import { tone } from "../support/tone.ts";
-import { CallSocket } from "../support/ws-client.ts";
+import { readPcap, type UdpDatagram, udpDatagrams } from "../support/pcap.ts";
+import { freePorts, makeTempDir, type PeerProcess, skipWithout, waitExit } from "../support/peers.ts";
+import {
+  defaultKeys,
+  rtpPayloads,
+  scenarioCopy,
+  sippMessages,
+  startCapture,
+  startSipp,
+} from "../support/sipp-media.ts";
+import { goertzel, tone } from "../support/tone.ts";
+import { CallSocket, decodeUlaw } from "../support/ws-client.ts";
 
 const skip = skipWithout("sipp", "sox");
 /** How long uac_reinvite_hold.xml keeps the call held (after its 1.5 s of talk). */
@@ -32,28 +43,79 @@ interface HeldCall {
   dir: string;
   callId: string;
   ws: CallSocket;
+  mediaPort: number;
+  /** tshark on the gateway's SIP port and on RTP to sipp, when asked for. */
+  capture: { peer: PeerProcess; path: string } | undefined;
 }
 
-async function callAndHold(rig: CallRig, v: HoldVariant, name: string): Promise<HeldCall> {
+/**
+ * Resolves once the capture file holds a packet: tshark announces the capture a little before
+ * dumpcap's filter is live. Probes are 1-byte datagrams to `probePort` (inside the filter).
+ */
+async function untilCapturing(path: string, probePort: number): Promise<void> {
+  // Nothing listens on the probe port: the ICMP port-unreachable comes back as an error.
+  const probe = await Bun.udpSocket({ hostname: "127.0.0.1", socket: { error() {} } });
+  try {
+    for (let i = 0; i < 100; i++) {
+      probe.send(new Uint8Array([0]), probePort, "127.0.0.1");
+      await Bun.sleep(50);
+      if ((statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 24) return;
+    }
+  } finally {
+    probe.close();
+  }
+  throw new Error(`tshark captured nothing in 5 s (${path})`);
+}
+
+async function callAndHold(rig: CallRig, v: HoldVariant, name: string, capture = false): Promise<HeldCall> {
   const dir = makeTempDir(`calls-hold-${name}`);
+  const [sipPort, mediaPort, ctrlPort, probePort] = (await freePorts(4)) as [number, number, number, number];
+  let cap: HeldCall["capture"];
+  if (capture) {
+    const bpf = `udp src port ${rig.sipPort} or udp dst port ${mediaPort} or udp dst port ${probePort}`;
+    cap = await startCapture(dir, "hold", bpf);
+    await untilCapturing(cap.path, probePort);
+  }
   const n = rig.app.incoming.length;
-  const { sipp } = await callGateway({
+  const placeholders = {
+    HOLD_ADDRESS: v.address,
+    HOLD_DIRECTION: v.direction,
+    EXPECT_HOLD: v.expect,
+    HOLD_MS: String(HOLD_MS),
+  };
+  const sipp = startSipp({
     dir,
-    gatewaySipPort: rig.sipPort,
-    scenario: "uac_reinvite_hold.xml",
-    placeholders: {
-      HOLD_ADDRESS: v.address,
-      HOLD_DIRECTION: v.direction,
-      EXPECT_HOLD: v.expect,
-      HOLD_MS: String(HOLD_MS),
-    },
+    target: { host: "127.0.0.1", port: rig.sipPort },
+    scenario: scenarioCopy(dir, "uac_reinvite_hold.xml", placeholders),
+    sipPort,
+    mediaPort,
+    ctrlPort,
     keys: defaultKeys(dir),
     timeoutS: 15,
   });
   const req = await rig.app.waitForIncoming(n + 1, 5000);
   const ws = await CallSocket.connect({ baseUrl: rig.httpUrl, callId: req.body.call_id, apiKey: rig.apiKey });
   await ws.waitFor("start", 5000);
-  return { sipp, dir, callId: req.body.call_id, ws };
+  return { sipp, dir, callId: req.body.call_id, ws, mediaPort, capture: cap };
+}
+
+/** Capture time (µs) of the gateway's first 200 to the re-INVITE with CSeq `cseq`. */
+function okAt(datagrams: readonly UdpDatagram[], sipPort: number, cseq: number): number {
+  const d = datagrams.find((x) => {
+    if (x.srcPort !== sipPort) return false;
+    const text = new TextDecoder().decode(x.payload);
+    return text.startsWith("SIP/2.0 200") && new RegExp(`^CSeq:\\s*${cseq} INVITE`, "im").test(text);
+  });
+  if (d === undefined) throw new Error(`no 200 for CSeq ${cseq} INVITE in the capture`);
+  return d.timeUs;
+}
+
+/** The largest Goertzel amplitude of `hz` over 100 ms windows of 8 kHz audio. */
+function peakLevel(pcm: Int16Array, hz: number): number {
+  let best = 0;
+  for (let i = 0; i + 800 <= pcm.length; i += 400)
+    best = Math.max(best, goertzel(pcm.subarray(i, i + 800), hz, 8000));
+  return best;
 }
 
 async function callStatus(rig: CallRig, callId: string): Promise<string | undefined> {
@@ -84,11 +146,12 @@ describe.skipIf(skip)("remote hold and resume by re-INVITE (sipp caller)", () =>
     await rig?.stop();
   });
 
-  test("a=sendonly re-INVITE is answered a=recvonly, the app gets call.hold {by: remote}, GET shows on_hold, and a mark queued meanwhile waits for the a=sendrecv resume", async () => {
+  test("a=sendonly re-INVITE is answered a=recvonly, the app gets call.hold {by: remote}, GET shows on_hold, no RTP goes out while held, and audio + mark queued meanwhile wait for the a=sendrecv resume", async () => {
     const call = await callAndHold(
       rig,
       { address: "[media_ip]", direction: "sendonly", expect: "recvonly" },
       "sendonly",
+      !skipWithout("tshark"),
     );
     try {
       const held = await rig.app.waitForEvent(
@@ -129,7 +192,28 @@ describe.skipIf(skip)("remote hold and resume by re-INVITE (sipp caller)", () =>
     } finally {
       call.ws.close();
       await call.sipp.stop();
+      await call.capture?.peer.stop();
     }
+    if (call.capture === undefined) return;
+    // RFC 3264 §6.1: answered recvonly, the gateway sends no RTP until the resume; then the
+    // 440 Hz queued during the hold goes out.
+    const pcap = readPcap(new Uint8Array(readFileSync(call.capture.path)));
+    if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
+    const datagrams = udpDatagrams(pcap.value);
+    const heldAt = okAt(datagrams, rig.sipPort, 2);
+    const resumedAt = okAt(datagrams, rig.sipPort, 3);
+    const rtp = datagrams.filter((d) => d.dstPort === call.mediaPort);
+    const payloadsOf = (from: number, to: number) =>
+      rtpPayloads(
+        rtp.filter((d) => d.timeUs > from && d.timeUs < to),
+        call.mediaPort,
+        0,
+      );
+    expect(payloadsOf(0, heldAt).length).toBeGreaterThan(40);
+    expect(payloadsOf(heldAt + 100_000, resumedAt)).toEqual([]);
+    const after = payloadsOf(resumedAt, Number.POSITIVE_INFINITY);
+    expect(after.length).toBeGreaterThan(25);
+    expect(peakLevel(decodeUlaw(Buffer.concat(after)), 440)).toBeGreaterThan(8000 * 0.71);
   }, 20_000);
 
   const variants: Array<[string, HoldVariant]> = [
