@@ -17,6 +17,7 @@ import { createCallSystem } from "./gateway/call-system.ts";
 import { countingCalls } from "./gateway/event-fanout.ts";
 import { createPlayAudioLoader } from "./gateway/media-bridge.ts";
 import type { Clock, Timers } from "./lib/clock.ts";
+import { uriHost } from "./lib/ip.ts";
 import type { Logger } from "./lib/logger.ts";
 import type { Random } from "./lib/random.ts";
 import { err, ok, type Result } from "./lib/result.ts";
@@ -71,10 +72,6 @@ export interface Gateway {
   shutdown(): Promise<ShutdownReport>;
 }
 
-function hostForUrl(host: string): string {
-  return host.includes(":") ? `[${host}]` : host;
-}
-
 function bindHttp(
   config: Config,
   fetch: (req: Request, server: Server<WsData>) => Response | Promise<Response>,
@@ -95,7 +92,7 @@ function bindHttp(
     );
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    return err(`cannot listen on ${hostForUrl(host)}:${port} for HTTP: ${reason}`);
+    return err(`cannot listen on ${uriHost(host)}:${port} for HTTP: ${reason}`);
   }
 }
 
@@ -133,7 +130,7 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
     routes: [
       callsRoutes(countingCalls(calls.manager, metrics), {
         tls: config.tls !== undefined,
-        listenHttp: `${hostForUrl(config.listen.http.host)}:${config.listen.http.port}`,
+        listenHttp: `${uriHost(config.listen.http.host)}:${config.listen.http.port}`,
       }),
       callControlRoutes(calls.manager, { audio: createPlayAudioLoader() }),
       wsRoutes(calls.hub),
@@ -146,7 +143,7 @@ export async function startGateway(config: Config, rt: Runtime): Promise<Result<
   if (!http.ok) return http;
   const server = http.value;
   const scheme = config.tls ? "https" : "http";
-  const httpUrl = `${scheme}://${hostForUrl(config.listen.http.host)}:${server.port}`;
+  const httpUrl = `${scheme}://${uriHost(config.listen.http.host)}:${server.port}`;
   logger.info("http listening", { url: httpUrl });
 
   const shutdown = new ShutdownSequence(rt.clock, rt.timers, logger.child({ component: "shutdown" }));

@@ -4,7 +4,7 @@
  * other methods, stray in-dialog requests), which address we advertise, and the URIs of an
  * INVITE to a peer. Pure functions; digest crypto and nonces come through `DigestPort`.
  */
-import { type Cidr, cidrContains, isWildcard, parseIp } from "../lib/ip.ts";
+import { type Cidr, cidrContains, isWildcard, parseIp, uriHost } from "../lib/ip.ts";
 import type { CodecName } from "../sdp/index.ts";
 import type { DigestPort } from "./ports.ts";
 
@@ -121,9 +121,7 @@ export function advertisedAddress(peer: TrunkPeer, remote: string, o: AdvertiseO
 }
 
 /** A host for a SIP URI: IPv6 literals in brackets (RFC 3261 §19.1.1, RFC 5118). */
-export function uriHost(address: string): string {
-  return address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
-}
+export { uriHost };
 
 export interface PeerDialUris {
   readonly requestUri: string;

@@ -11,6 +11,7 @@ import type { MediaPort } from "../call/ports.ts";
 import { createCodecRegistry, createStandardCodecs } from "../codec/index.ts";
 import type { Config } from "../config/index.ts";
 import type { Clock, Timers } from "../lib/clock.ts";
+import { uriHost } from "../lib/ip.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Random } from "../lib/random.ts";
 import { err, ok, type Result } from "../lib/result.ts";
@@ -53,10 +54,6 @@ export interface CallSystem {
 
 const noMedia: MediaPort = { allocate: async () => undefined };
 
-function hostForAddr(host: string): string {
-  return host.includes(":") ? `[${host}]` : host;
-}
-
 export async function createCallSystem(
   config: Config,
   d: CallSystemDeps,
@@ -94,7 +91,7 @@ export async function createCallSystem(
       media.close();
       const reason = e instanceof Error ? e.message : String(e);
       return err(
-        `cannot listen on ${hostForAddr(server.listen.host)}:${server.listen.port} for SIP (UDP): ${reason}`,
+        `cannot listen on ${uriHost(server.listen.host)}:${server.listen.port} for SIP (UDP): ${reason}`,
       );
     }
   }

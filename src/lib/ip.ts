@@ -117,3 +117,8 @@ export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
 export function isWildcard(ip: IpAddress): boolean {
   return ip.bytes.every((b) => b === 0);
 }
+
+/** A host for a URI or `host:port`: IPv6 literals in brackets (RFC 3986 §3.2.2, RFC 5118). */
+export function uriHost(address: string): string {
+  return address.includes(":") && !address.startsWith("[") ? `[${address}]` : address;
+}
