@@ -107,7 +107,7 @@ describe("RFC 4733 DTMF from real callers reaches the app once per key press", (
   let rig: CallRig;
   beforeAll(async () => {
     rig = await startCallRig();
-  });
+  }, 15_000); // the gateway process starts slowly on a loaded box
   afterAll(async () => {
     await rig?.stop();
   });

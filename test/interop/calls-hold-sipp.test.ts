@@ -11,12 +11,15 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ALAW_DECODE } from "../../src/codec/g711-tables.ts";
 import type { CallRig, LifecycleEvent } from "../support/app-server.ts";
 import { startCallRig } from "../support/app-server.ts";
 import { readPcap, type UdpDatagram, udpDatagrams } from "../support/pcap.ts";
 import { freePorts, makeTempDir, type PeerProcess, skipWithout, waitExit } from "../support/peers.ts";
 import {
   defaultKeys,
+  makeToneFile,
   rtpPayloads,
   scenarioCopy,
   sippMessages,
@@ -141,7 +144,7 @@ describe.skipIf(skip)("remote hold and resume by re-INVITE (sipp caller)", () =>
   let rig: CallRig;
   beforeAll(async () => {
     rig = await startCallRig();
-  });
+  }, 15_000); // the gateway process starts slowly on a loaded box
   afterAll(async () => {
     await rig?.stop();
   });
@@ -215,6 +218,72 @@ describe.skipIf(skip)("remote hold and resume by re-INVITE (sipp caller)", () =>
     expect(after.length).toBeGreaterThan(25);
     expect(peakLevel(decodeUlaw(Buffer.concat(after)), 440)).toBeGreaterThan(8000 * 0.71);
   }, 20_000);
+
+  test.skipIf(skipWithout("tshark"))(
+    "a re-INVITE that only switches PCMU → PCMA is answered with PCMA, raises no hold event, and audio keeps flowing both ways in the new codec",
+    async () => {
+      const dir = makeTempDir("calls-reinvite-codec");
+      const [sipPort, mediaPort, ctrlPort, probePort] = (await freePorts(4)) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      const cap = await startCapture(
+        dir,
+        "codec",
+        `udp src port ${rig.sipPort} or udp dst port ${mediaPort} or udp dst port ${probePort}`,
+      );
+      await untilCapturing(cap.path, probePort);
+      const pcma = makeToneFile(join(dir, "tone1k.alaw"), "pcma", 1000, 10);
+      const n = rig.app.incoming.length;
+      const sipp = startSipp({
+        dir,
+        target: { host: "127.0.0.1", port: rig.sipPort },
+        scenario: scenarioCopy(dir, "uac_reinvite_codec.xml"),
+        sipPort,
+        mediaPort,
+        ctrlPort,
+        keys: { ...defaultKeys(dir), rtp_audio_pcma: `${pcma},-1,8` },
+        timeoutS: 15,
+      });
+      let ws: CallSocket | undefined;
+      let callId = "";
+      try {
+        const req = await rig.app.waitForIncoming(n + 1, 5000);
+        callId = req.body.call_id;
+        ws = await CallSocket.connect({ baseUrl: rig.httpUrl, callId, apiKey: rig.apiKey });
+        await ws.waitFor("start", 5000);
+        ws.sendAudio(tone(440, 8000, 8000 * 4, 8000));
+        // The scenario's ereg fails the call unless the 200 lists PCMA (8) and no PCMU.
+        expect(await waitExit(sipp, 10_000), sippMessages(dir)).toBe(0);
+        await ws.waitFor("stop", 3000);
+      } finally {
+        ws?.close();
+        await sipp.stop();
+        await cap.peer.stop();
+      }
+      expect(holdEvents(rig, callId)).toEqual([]);
+      // The caller's 1 kHz is heard through the switch: the last second came in as PCMA.
+      expect(peakLevel(ws.pcm(ws.audio.length - 50), 1000)).toBeGreaterThan(16384 * 0.84);
+
+      const pcap = readPcap(new Uint8Array(readFileSync(cap.path)));
+      if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
+      const datagrams = udpDatagrams(pcap.value);
+      const switchedAt = okAt(datagrams, rig.sipPort, 2);
+      const rtp = datagrams.filter((d) => d.dstPort === mediaPort);
+      const before = rtp.filter((d) => d.timeUs < switchedAt);
+      const after = rtp.filter((d) => d.timeUs > switchedAt + 100_000);
+      expect(rtpPayloads(before, mediaPort, 0).length).toBeGreaterThan(40);
+      expect(rtpPayloads(before, mediaPort, 8)).toEqual([]);
+      const pcmaOut = rtpPayloads(after, mediaPort, 8);
+      expect(pcmaOut.length).toBeGreaterThan(50);
+      expect(rtpPayloads(after, mediaPort, 0)).toEqual([]);
+      const heard = Int16Array.from(Buffer.concat(pcmaOut), (b) => ALAW_DECODE[b]!);
+      expect(peakLevel(heard, 440)).toBeGreaterThan(8000 * 0.71);
+    },
+    20_000,
+  );
 
   const variants: Array<[string, HoldVariant]> = [
     [

@@ -216,7 +216,7 @@ describe("SRTP on inbound calls", () => {
   let rig: CallRig;
   beforeAll(async () => {
     rig = await startCallRig();
-  });
+  }, 15_000); // the gateway process starts slowly on a loaded box
   afterAll(async () => {
     await rig?.stop();
   });
