@@ -4,7 +4,8 @@
  * reported once per key press, in order, on the WebSocket and to the app's webhook.
  * - baresip `sndcode 159#` during a call (its own telephone-event payload type);
  * - sipp `play_dtmf` (uac_dtmf.xml) on PT 96 — not the 101 we offer ourselves — preceded by
- *   sipp's 20 PT 97 "noop" packets; a tshark capture shows the events really went out on 96.
+ *   sipp's 20 PT 97 "noop" packets; a tshark capture shows the events really went out on 96;
+ * - sipp SIP INFO (application/dtmf-relay, application/dtmf; other bodies answered and ignored).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, statSync } from "node:fs";
@@ -103,7 +104,7 @@ async function expectDigitsOnce(rig: CallRig, ws: CallSocket, callId: string): P
   expect(webhookDigits(rig, callId)).toEqual(DIGITS);
 }
 
-describe("RFC 4733 DTMF from real callers reaches the app once per key press", () => {
+describe("DTMF from real callers (RFC 4733 and SIP INFO) reaches the app once per key press", () => {
   let rig: CallRig;
   beforeAll(async () => {
     rig = await startCallRig();
@@ -202,6 +203,41 @@ describe("RFC 4733 DTMF from real callers reaches the app once per key press", (
       expect([...new Set(ends)]).toEqual([1, 5, 9, 11]);
       // The end packets are repeated on the wire, so "once per press" was the gateway's doing.
       expect(ends.length).toBeGreaterThan(DIGITS.length);
+    },
+    20_000,
+  );
+  test.skipIf(skipWithout("sipp", "sox"))(
+    "sipp SIP INFO: dtmf-relay Signal=1, dtmf-relay 'signal = a', application/dtmf # → 200s and dtmf 1, A, # once each in order; an unknown INFO body is answered 200 and ignored",
+    async () => {
+      const dir = makeTempDir("calls-dtmf-info");
+      const [sipPort, mediaPort, ctrlPort] = (await freePorts(3)) as [number, number, number];
+      const n = rig.app.incoming.length;
+      const sipp = startSipp({
+        dir,
+        target: { host: "127.0.0.1", port: rig.sipPort },
+        scenario: scenarioCopy(dir, "uac_dtmf_info.xml"),
+        sipPort,
+        mediaPort,
+        ctrlPort,
+        keys: defaultKeys(dir),
+        timeoutS: 15,
+      });
+      let ws: CallSocket | undefined;
+      try {
+        const req = await rig.app.waitForIncoming(n + 1, 5000);
+        const callId = req.body.call_id;
+        ws = await CallSocket.connect({ baseUrl: rig.httpUrl, callId, apiKey: rig.apiKey });
+        await ws.waitFor("start", 5000);
+        // The scenario fails unless every INFO, the unknown one included, got 200 OK.
+        expect(await waitExit(sipp, 10_000), sippMessages(dir)).toBe(0);
+        await ws.waitFor("stop", 3000);
+        expect(wsDigits(ws)).toEqual(["1", "A", "#"]);
+        await rig.app.waitForEvent((e) => e.call_id === callId && e.event === "call.ended", 3000);
+        expect(webhookDigits(rig, callId)).toEqual(["1", "A", "#"]);
+      } finally {
+        ws?.close();
+        await sipp.stop();
+      }
     },
     20_000,
   );

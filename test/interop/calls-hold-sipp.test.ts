@@ -7,7 +7,8 @@
  * {by: "remote"}`, `on_hold` on GET /v1/calls/{id} while held, and that the WebSocket's
  * outbound queue waits during the hold (a mark queued then is echoed only after the resume);
  * with tshark, that no RTP goes to sipp between the recvonly 200 and the resume and that the
- * 440 Hz queued during the hold goes out after it.
+ * 440 Hz queued during the hold goes out after it. Also a re-INVITE that only switches codec
+ * (PCMU → PCMA, uac_reinvite_codec.xml): answered with PCMA, no event, media continues in PCMA.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, statSync } from "node:fs";
