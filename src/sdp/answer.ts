@@ -45,10 +45,17 @@ export interface Answer {
   readonly media: NegotiatedMedia;
 }
 
+/** Every SDES suite the SRTP layer implements: what we may offer and recognise in an answer. */
 export const DEFAULT_SRTP_SUITES: readonly SrtpSuite[] = [
   "AES_CM_128_HMAC_SHA1_80",
   "AES_CM_128_HMAC_SHA1_32",
 ];
+
+/**
+ * Suites accepted when answering an offer: sip.md §10 takes an inbound RTP/SAVP offer exactly
+ * when it carries AES_CM_128_HMAC_SHA1_80; any other suite alone gets 488.
+ */
+export const ANSWER_SRTP_SUITES: readonly SrtpSuite[] = ["AES_CM_128_HMAC_SHA1_80"];
 
 const NO_AUDIO = "no audio stream";
 
@@ -109,7 +116,7 @@ function acceptStream(
 
 /** RFC 4568 §7.1.2: take the first offered crypto line whose suite we support. */
 function chooseCrypto(m: MediaDescription, opts: AnswerOptions): Result<NegotiatedCrypto, string> {
-  const suites = opts.srtpSuites ?? DEFAULT_SRTP_SUITES;
+  const suites = opts.srtpSuites ?? ANSWER_SRTP_SUITES;
   let reason = "unsupported crypto suite";
   for (const c of cryptosOf(m)) {
     const suite = suites.find((s) => s === c.suite.toUpperCase());

@@ -374,10 +374,9 @@ describe("SRTP on inbound calls", () => {
     20_000,
   );
 
-  // BUG (src/sdp/answer.ts DEFAULT_SRTP_SUITES): sip.md §10 allows only AES_CM_128_HMAC_SHA1_80
-  // inbound, but an AES_CM_128_HMAC_SHA1_32 offer is accepted (app asked, 200 with that suite).
-  test.todo(
-    "an RTP/SAVP offer whose only suite is AES_CM_128_HMAC_SHA1_32 gets 488 and never reaches the app (todo: accepted with 200, src/sdp/answer.ts)",
+  // sip.md §10 takes only AES_CM_128_HMAC_SHA1_80 inbound (src/sdp/answer.ts ANSWER_SRTP_SUITES).
+  test(
+    "an RTP/SAVP offer whose only suite is AES_CM_128_HMAC_SHA1_32 gets 488 and never reaches the app",
     () => offerSuite("AES_CM_128_HMAC_SHA1_32"),
     20_000,
   );

@@ -34,13 +34,13 @@ describe("answerOffer: SDES keys", () => {
     });
   });
 
-  test("skips a line with a short key and accepts the next usable one", () => {
+  test("skips a line with a short key and accepts the next usable one of an allowed suite", () => {
     const r = answerOffer(
       offer(
         "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\r\n" +
           `a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:${GOOD_KEY}\r\n`,
       ),
-      opts,
+      { ...opts, srtpSuites: ["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32"] },
     );
     expect(r.ok && r.value.media.crypto).toEqual({
       tag: 2,
@@ -48,5 +48,22 @@ describe("answerOffer: SDES keys", () => {
       remoteKey: GOOD_KEY,
       localKey: LOCAL_KEY,
     });
+  });
+
+  test("answers 488 by default to an offer whose only suite is AES_CM_128_HMAC_SHA1_32 (sip.md §10)", () => {
+    const r = answerOffer(offer(`a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:${GOOD_KEY}\r\n`), opts);
+    expect(r.ok).toBe(false);
+    expect(r.ok ? undefined : r.error.status).toBe(488);
+  });
+
+  test("picks AES_CM_128_HMAC_SHA1_80 by default when the offer lists _32 first", () => {
+    const r = answerOffer(
+      offer(
+        `a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:${GOOD_KEY}\r\n` +
+          `a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:${GOOD_KEY}\r\n`,
+      ),
+      opts,
+    );
+    expect(r.ok && r.value.media.crypto?.suite).toBe("AES_CM_128_HMAC_SHA1_80");
   });
 });
