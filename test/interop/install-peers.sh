@@ -6,7 +6,7 @@
 #   strace (checks that a bad config opens no socket).
 set -euo pipefail
 
-PKGS=(sip-tester baresip-core libspandsp2 kamailio ffmpeg sox tshark python3 openssl iproute2 stun-server sipvicious strace)
+PKGS=(sip-tester baresip-core libspandsp2 kamailio kamailio-tls-modules ffmpeg sox tshark python3 openssl iproute2 stun-server sipvicious strace)
 
 missing=()
 for p in "${PKGS[@]}"; do

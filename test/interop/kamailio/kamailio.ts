@@ -5,6 +5,8 @@
  * udp+tcp 127.0.0.1:PORT, and reads registrations with `kamcmd ul.dump` on the ctl socket.
  * Stopped by PID only. Pitfall: db_text needs the version table
  * and nullable `ha1` columns, or every REGISTER gets 401 forever.
+ * With the optional `tls` argument it runs `tls/kamailio-tls.cfg` instead (the same cfg plus
+ * the tls module) and also listens on tls:127.0.0.1:`tls.port` with the given certificate.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,12 +14,21 @@ import { makeTempDir, type PeerProcess, spawnPeer, waitForPort } from "../../sup
 
 const HERE = import.meta.dir;
 
+/** A TLS listener for kamailio: its port and the server certificate/key PEM files. */
+export interface KamailioTls {
+  readonly port: number;
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
 export interface Kamailio {
   readonly port: number;
   readonly dir: string;
   readonly proc: PeerProcess;
   /** `kamcmd ul.dump` output (registered contacts). */
   ulDump(): Promise<string>;
+  /** Output of any other `kamcmd` command on the ctl socket (e.g. `stats.get_statistics tcp:`). */
+  kamcmd(...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -40,8 +51,15 @@ function writeTables(db: string): void {
   );
 }
 
-/** Starts kamailio on udp+tcp 127.0.0.1:`port`; reuse `dir` to restart with the same tables. */
-export async function startKamailio(port: number, dir = makeTempDir("kamailio")): Promise<Kamailio> {
+/**
+ * Starts kamailio on udp+tcp 127.0.0.1:`port` (and tls 127.0.0.1:`tls.port` when given); reuse
+ * `dir` to restart with the same tables.
+ */
+export async function startKamailio(
+  port: number,
+  dir = makeTempDir("kamailio"),
+  tls?: KamailioTls,
+): Promise<Kamailio> {
   const db = join(dir, "db");
   writeTables(db);
   mkdirSync(join(dir, "run"), { recursive: true });
@@ -52,7 +70,7 @@ export async function startKamailio(port: number, dir = makeTempDir("kamailio"))
     cmd: [
       "kamailio",
       "-f",
-      join(HERE, "kamailio.cfg"),
+      tls === undefined ? join(HERE, "kamailio.cfg") : join(HERE, "tls", "kamailio-tls.cfg"),
       "-DD",
       "-E",
       "-m",
@@ -63,6 +81,16 @@ export async function startKamailio(port: number, dir = makeTempDir("kamailio"))
       `udp:127.0.0.1:${port}`,
       "-l",
       `tcp:127.0.0.1:${port}`,
+      ...(tls === undefined
+        ? []
+        : [
+            "-l",
+            `tls:127.0.0.1:${tls.port}`,
+            "-A",
+            `TLSCERT="${tls.certFile}"`,
+            "-A",
+            `TLSKEY="${tls.keyFile}"`,
+          ]),
       "-Y",
       join(dir, "run"),
       "-w",
@@ -75,20 +103,24 @@ export async function startKamailio(port: number, dir = makeTempDir("kamailio"))
       `CTLSOCK="${ctl}"`,
     ],
   });
-  if (!(await waitForPort("tcp", port, "127.0.0.1", 10_000))) {
-    await proc.stop();
-    throw new Error(`kamailio did not listen on ${port}:\n${proc.log()}`);
+  for (const p of tls === undefined ? [port] : [port, tls.port]) {
+    if (!(await waitForPort("tcp", p, "127.0.0.1", 10_000))) {
+      await proc.stop();
+      throw new Error(`kamailio did not listen on ${p}:\n${proc.log()}`);
+    }
   }
+  const kamcmd = async (...args: string[]): Promise<string> => {
+    const p = Bun.spawn(["kamcmd", "-s", ctl, ...args], { stdout: "pipe", stderr: "pipe" });
+    const out = await new Response(p.stdout).text();
+    await p.exited;
+    return out;
+  };
   return {
     port,
     dir,
     proc,
-    async ulDump() {
-      const p = Bun.spawn(["kamcmd", "-s", ctl, "ul.dump"], { stdout: "pipe", stderr: "pipe" });
-      const out = await new Response(p.stdout).text();
-      await p.exited;
-      return out;
-    },
+    ulDump: () => kamcmd("ul.dump"),
+    kamcmd,
     async stop() {
       await proc.stop(5000);
     },
