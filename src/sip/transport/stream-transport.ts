@@ -11,6 +11,9 @@ import { nullLogger } from "../../lib/logger.ts";
 import { PONG, StreamFramer } from "./stream-framer.ts";
 import { bareHost, type Endpoint, endpointKey, type InboundHandler, type SipTransport } from "./types.ts";
 
+/** How long a TLS client connection may take to complete its handshake before the send fails. */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 export interface StreamTransportOptions {
   protocol: "TCP" | "TLS";
   hostname: string;
@@ -168,13 +171,50 @@ export async function createStreamTransport(options: StreamTransportOptions): Pr
 
   const connect = async (remote: Endpoint): Promise<Conn | undefined> => {
     if (conns.size >= maxConnections) return undefined;
+    // Bun reports a TLS verification failure only through `handshake` (connect neither throws
+    // nor calls `error`), so a TLS connection is used only once its handshake succeeded; a
+    // rejected certificate then fails the send at once (RFC 3261 §17.1.4 transport error)
+    // instead of leaving the request to time out.
+    let settle: (ok: boolean) => void = () => {};
+    const handshook = new Promise<boolean>((resolve) => {
+      settle = resolve;
+    });
     try {
       const socket = await Bun.connect<ConnData>({
         hostname: bareHost(remote.address),
         port: remote.port,
         ...(options.protocol === "TLS" ? { tls: { rejectUnauthorized: options.verifyPeer ?? true } } : {}),
-        socket: { ...handlers, binaryType: "uint8array" },
+        socket: {
+          ...handlers,
+          binaryType: "uint8array",
+          handshake(s: Socket<ConnData>, success: boolean, authorizationError: Error | null) {
+            if (!success) {
+              logger.warn("sip tls: handshake failed", {
+                remote: endpointKey(remote),
+                error: String(authorizationError ?? "unknown"),
+              });
+              s.end();
+            }
+            settle(success);
+          },
+          close(s: Socket<ConnData>) {
+            settle(false);
+            handlers.close(s);
+          },
+        },
       });
+      if (options.protocol === "TLS") {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timedOut = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), TLS_HANDSHAKE_TIMEOUT_MS);
+        });
+        const ok = await Promise.race([handshook, timedOut]);
+        clearTimeout(timer);
+        if (!ok) {
+          socket.end();
+          return undefined;
+        }
+      }
       return register(socket, remote);
     } catch (error) {
       logger.debug("sip stream: connect failed", { error, remote: endpointKey(remote) });

@@ -207,4 +207,22 @@ describe("TLS transport", () => {
     const [resp] = await client.waitFor(1);
     expect(fromUtf8(resp!.data)).toBe(OK);
   });
+
+  test("fails the send at once when the server's certificate is not trusted (RFC 3261 §17.1.4)", async () => {
+    const server = inbox();
+    const ts = await stream("TLS", server.handler);
+    // A verifying client: the fixture certificate is self-signed, so the handshake must fail.
+    const tc = await createStreamTransport({
+      protocol: "TLS",
+      hostname: "127.0.0.1",
+      port: 0,
+      onMessage: () => {},
+      tls: TLS,
+    });
+    open.push(tc);
+    const started = performance.now();
+    expect(await tc.send(utf8(OPTIONS), ts.local)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(server.got).toHaveLength(0);
+  });
 });
