@@ -151,6 +151,19 @@ export async function waitForPort(
   return false;
 }
 
+/** True when `port` can be bound on 127.0.0.1 for both UDP and TCP right now. */
+async function udpAndTcpFree(port: number): Promise<boolean> {
+  if (port > 65535) return false;
+  try {
+    const udp = await Bun.udpSocket({ hostname: "127.0.0.1", port });
+    udp.close();
+    Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } }).stop(true);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `count` distinct loopback ports that are free for both UDP and TCP right now (bound then
  * released; another process could still take one, so keep the window short).
@@ -167,7 +180,11 @@ export async function freePorts(count: number): Promise<number[]> {
       tcpFree = false;
     }
     udp.close();
-    if (tcpFree && !out.includes(port) && port !== 5060 && port !== 5080) out.push(port);
+    // Some peers also bind the next port (baresip: TLS on SIP+1), so keep a gap between the
+    // ports of one batch and require port+1 to be free too.
+    const nextFree = tcpFree && (await udpAndTcpFree(port + 1));
+    const adjacent = out.some((p) => Math.abs(p - port) <= 1);
+    if (nextFree && !adjacent && port !== 5060 && port !== 5080) out.push(port);
   }
   if (out.length < count) throw new Error(`could not find ${count} free loopback ports`);
   return out;

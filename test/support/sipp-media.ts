@@ -188,6 +188,9 @@ export async function startCapture(
   const deadline = performance.now() + 5000;
   // tshark prints "Capturing on 'Loopback: lo'" once the capture runs.
   while (!peer.log().includes("Capturing on") && performance.now() < deadline) await Bun.sleep(25);
+  // dumpcap announces the capture a moment before packets are really taken (the peers recipes
+  // wait 0.3 s too), so the first packets of a test are not lost.
+  await Bun.sleep(300);
   return { peer, path };
 }
 
