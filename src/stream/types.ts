@@ -1,14 +1,24 @@
 /**
  * The ports of the call-audio WebSocket (spec/websocket.md): what the stream needs from a
- * call (`StreamCallPort`, implemented by the call layer), what it gives back (a
- * `StreamFrameSource` pulled on the shared 20 ms media clock), the socket it writes to
- * (`StreamSocket`, implemented by the Bun adapter in src/api/routes/ws.ts) and the metric
- * handles it bumps (`StreamMetrics`). Pure declarations.
+ * call (`StreamCallPort`), what it gives back (a `StreamFrameSource` pulled on the shared 20 ms
+ * media clock), the socket it writes to (`StreamSocket`, implemented by the Bun adapter in
+ * src/api/routes/ws.ts) and the metric handles it bumps (`StreamMetrics`). Pure declarations.
+ *
+ * The call side is declared once, by the layer that implements it (src/call/call-stream-port.ts,
+ * DESIGN.md "a lower layer owns the interface it offers"); the names below are the stream's
+ * words for it, so the two can never drift apart.
  */
-import type { EndReason } from "../call/events.ts";
+import type { CallStreamListener, CallStreamPort } from "../call/call-stream-port.ts";
+import type { FrameSourceLike } from "../call/ports.ts";
+
+/** The call as the stream sees it (websocket.md §1 checks 4–5, §2, §6–§7). */
+export type StreamCallPort = CallStreamPort;
+
+/** What the call tells an attached stream; every method is called on the event loop. */
+export type StreamCallListener = CallStreamListener;
 
 /** Call states as seen by the stream (rest-api.md §2 `status`, plus `ended`). */
-export type StreamCallState = "dialing" | "ringing" | "in_progress" | "on_hold" | "ended";
+export type StreamCallState = CallStreamPort["state"];
 
 /** Wire mode chosen by `?mode=` (websocket.md §1 check 3). */
 export type StreamMode = "twilio" | "native";
@@ -17,53 +27,12 @@ export type StreamMode = "twilio" | "native";
 export type StreamEncoding = "audio/x-mulaw" | "audio/x-l16";
 
 /**
- * Outbound client audio, pulled once per shared 20 ms media tick (websocket.md §6 "Pacing").
- * Same shape as media's `FrameSource`: fills `out` (160 samples PCM16 8 kHz) and returns true,
- * or returns false when the caller should hear silence. Pull it also while muted so the queue
- * drains at real time; do not pull it while a REST play produced the frame (play priority).
+ * Outbound client audio, pulled once per shared 20 ms media tick (websocket.md §6 "Pacing"):
+ * fills `out` (160 samples PCM16 8 kHz) and returns true, or returns false when the caller
+ * should hear silence. Pull it also while muted so the queue drains at real time; do not pull
+ * it while a REST play produced the frame (play priority).
  */
-export interface StreamFrameSource {
-  pull(out: Int16Array): boolean;
-}
-
-/** What the call tells an attached stream. Every method is called on the event loop. */
-export interface StreamCallListener {
-  /** The call was answered (outbound 200 OK received, inbound 200 OK sent). */
-  answered(): void;
-  /** The call ended; `shutdown` closes the socket with 1001, anything else with 1000. */
-  ended(reason: EndReason): void;
-  /** An inbound call whose socket opened while ringing was accepted with `stream: false`. */
-  streamDisabled(): void;
-  /** One decoded caller frame: 160 samples PCM16 8 kHz, reused by the caller after return. */
-  audio(frame: Int16Array): void;
-  /** One received key press (`0-9 * # A-D`). */
-  dtmf(digit: string): void;
-  /** The remote side put us on hold (`sendonly`/`inactive` from them) or resumed. */
-  remoteHold(held: boolean): void;
-  /** A REST play started (`true`) or ended (`false`). */
-  playActive(active: boolean): void;
-  /** REST mute/unmute. */
-  muted(muted: boolean): void;
-}
-
-/** The call as the stream sees it; implemented by the call layer. */
-export interface StreamCallPort {
-  /** `call_id`, sent as `callSid`. */
-  readonly callId: string;
-  readonly state: StreamCallState;
-  /** False when the call was created or accepted with `stream: false` (websocket.md §1 check 5). */
-  readonly streamAllowed: boolean;
-  /** `custom_parameters` of the accept response or `POST /v1/calls` (`{}` if none). */
-  readonly customParameters: Readonly<Record<string, string>>;
-  /** Current flags, read once when a socket attaches; later changes arrive as events. */
-  readonly remoteHeld: boolean;
-  readonly playing: boolean;
-  readonly isMuted: boolean;
-  /** Starts delivering events to `listener`; returns the unsubscribe function. */
-  subscribe(listener: StreamCallListener): () => void;
-  /** Sets (or with `undefined` removes) the WebSocket audio source of the call's outbound path. */
-  setStreamSource(source: StreamFrameSource | undefined): void;
-}
+export type StreamFrameSource = FrameSourceLike;
 
 /**
  * The socket a session writes to. `send*` return Bun's status: bytes written (> 0), -1 when the
