@@ -8,7 +8,6 @@
  *   handlers.request(req)        any other request; answer with req.respond(status, …)
  *   stack.invite(…)              our INVITE → OutgoingCall (provisional/answered/failed/cancelled)
  *   stack.request(…)             an out-of-dialog non-INVITE (OPTIONS, MESSAGE…) → final response
- *   stack.register(…)            a REGISTER client (registered/unregistered/stopped)
  *   dialog.request/bye(…)        requests inside a confirmed dialog (SipDialog)
  *
  * Defaults without handlers: OPTIONS → 200 with Allow, other methods → 405 with Allow, requests
@@ -22,14 +21,12 @@ import { createUasDialog, type Dialog } from "../dialog/index.ts";
 import { checkRequest, createResponse, type SipRequest, type SipResponse, topVia } from "../message/index.ts";
 import { type TimerConfig, type Transaction, TransactionLayer } from "../transaction/index.ts";
 import { authenticatedRetry } from "../ua/auth-retry.ts";
-import type { RegisterConfig } from "../ua/register-client.ts";
 import type { InviteOptions, RequestOutcome, SipService, SipServiceHandlers } from "../ua/sip-service.ts";
 import { SipIo, type Source, type Target } from "./sip-io.ts";
 import { type DialogHost, SipDialog } from "./stack-dialog.ts";
 import { InboundRequests } from "./stack-inbound.ts";
 import type { IncomingCall, IncomingCallHost } from "./stack-incoming-call.ts";
 import { OutgoingCall } from "./stack-outgoing-call.ts";
-import { Registration } from "./stack-registration.ts";
 import { createStreamTransport } from "./stream-transport.ts";
 import type { TransportProtocol } from "./types.ts";
 import { createUdpTransport } from "./udp-transport.ts";
@@ -71,7 +68,6 @@ export class SipStack implements SipService {
   private readonly awaitingAck = new Set<IncomingCall>();
   private readonly nonInviteByTx = new Map<string, (outcome: RequestOutcome) => void>();
   private readonly dialogs = new Map<string, SipDialog>();
-  private readonly registrations = new Set<Registration>();
   private readonly serverTx = new Map<string, Transaction<Source>>();
   private readonly incomingHost: IncomingCallHost;
   private readonly dialogHost: DialogHost;
@@ -218,10 +214,12 @@ export class SipStack implements SipService {
     this.stopping = true;
   }
 
-  /** Removes registrations (Expires: 0), then closes every transaction and transport. */
+  /**
+   * Closes every transaction and transport. Trunks unregister before this (src/trunk, through
+   * `request`), which is why REGISTER and BYE still go out while stopping.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
-    await Promise.all([...this.registrations].map((r) => r.stop()));
     for (const call of [...this.incomingByTx.values(), ...this.awaitingAck]) call.dispose();
     this.awaitingAck.clear();
     this.layer.close();
@@ -290,21 +288,6 @@ export class SipStack implements SipService {
       return first;
     const retry = authenticatedRetry(request, first.response, credentials, this.options.random);
     return retry.ok ? this.sendNonInvite(retry.request, peer) : first;
-  }
-
-  register(config: RegisterConfig, registrar: Target): Registration {
-    const peer: Source = {
-      protocol: registrar.protocol,
-      remote: { address: registrar.address, port: registrar.port },
-    };
-    const reg = new Registration(config, peer, {
-      timers: this.options.timers,
-      sendNonInvite: (request, p) => this.sendNonInvite(request, p),
-    });
-    this.registrations.add(reg);
-    reg.on("stopped", () => this.registrations.delete(reg));
-    reg.start();
-    return reg;
   }
 
   /** Sends a non-INVITE request in a new client transaction and resolves with its final response. */

@@ -6,7 +6,6 @@
 import type { DigestCredentials } from "../auth/index.ts";
 import type { Dialog } from "../dialog/index.ts";
 import type { Header, SipRequest, SipResponse } from "../message/index.ts";
-import type { RegisterConfig } from "./register-client.ts";
 
 export type TransportProtocol = "UDP" | "TCP" | "TLS";
 
@@ -124,24 +123,11 @@ export interface InviteOptions {
   connection?: number;
 }
 
-export interface RegistrationEvents extends Record<string, unknown> {
-  registered: { expires: number };
-  unregistered: { reason: string; status?: number; retryInMs: number };
-  stopped: undefined;
-}
-
-export interface RegistrationHandle {
-  readonly phase: "idle" | "registering" | "registered" | "backoff" | "unregistering" | "stopped";
-  stop(): Promise<void>;
-  on<K extends keyof RegistrationEvents>(event: K, fn: (payload: RegistrationEvents[K]) => void): Unsubscribe;
-}
-
 export interface SipService {
   setHandlers(handlers: SipServiceHandlers): void;
   invite(options: InviteOptions): ClientInvite | undefined;
   /** An out-of-dialog non-INVITE request, answered once with credentials on 401/407. */
   request(target: SipTarget, request: SipRequest, credentials?: DigestCredentials): Promise<RequestOutcome>;
-  register(config: RegisterConfig, registrar: SipTarget): RegistrationHandle;
   /** The bound address of a transport (for Contact/Via/SDP). */
   local(protocol: TransportProtocol): Endpoint | undefined;
   /** `sip:[user@]<bound address>:<port>;transport=<t>` for Contact headers. */

@@ -7,7 +7,6 @@ import { getHeader, type SipRequest } from "../../../src/sip/message/index.ts";
 import type { TimerConfig } from "../../../src/sip/transaction/types.ts";
 import { SipStack } from "../../../src/sip/transport/sip-stack.ts";
 import { buildRequest } from "../../../src/sip/ua/invite-request.ts";
-import type { IncomingRequest } from "../../../src/sip/ua/sip-service.ts";
 
 const stacks: SipStack[] = [];
 afterEach(async () => {
@@ -37,85 +36,7 @@ function within<T>(ms: number, register: (done: (v: T) => void) => void): Promis
   });
 }
 
-/** A registrar on a SipStack that challenges with our own digest server (sip.md §3 format). */
-function registrar(b: SipStack, seen: string[]) {
-  const nonces = new NonceStore({ random: cryptoRandom });
-  b.setHandlers({
-    request(req: IncomingRequest) {
-      const auth = getHeader(req.request, "Authorization");
-      if (auth === undefined) {
-        seen.push("challenge");
-        req.respond(401, undefined, {
-          headers: [{ name: "WWW-Authenticate", value: buildChallenge(nonces.issue(systemClock.now())) }],
-        });
-        return;
-      }
-      const v = verifyAuthorization(nonces, {
-        authorization: auth,
-        method: req.request.method,
-        now: systemClock.now(),
-        passwordFor: (u) => (u === "gateway" ? "gatewaypw" : undefined),
-      });
-      seen.push(v.verdict);
-      if (v.verdict !== "ok") return req.respond(403);
-      const contact = getHeader(req.request, "Contact") ?? "";
-      const expires = getHeader(req.request, "Expires") === "0" ? 0 : 120;
-      req.respond(200, undefined, { headers: [{ name: "Contact", value: `${contact};expires=${expires}` }] });
-    },
-  });
-}
-
 describe("SipStack with digest authentication", () => {
-  test("registers through a 401 challenge, takes the granted expiry, unregisters on stop", async () => {
-    const a = await stack();
-    const b = await stack();
-    const seen: string[] = [];
-    registrar(b, seen);
-    const bl = b.local("UDP")!;
-    const reg = a.register(
-      {
-        registrar: `sip:127.0.0.1:${bl.port}`,
-        aor: "sip:gateway@127.0.0.1",
-        contact: a.contactUri("UDP", "gateway"),
-        credentials: { username: "gateway", password: "gatewaypw" },
-        callId: a.newCallId(),
-        fromTag: a.newTag(),
-        random: cryptoRandom,
-      },
-      { protocol: "UDP", address: "127.0.0.1", port: bl.port },
-    );
-    const expires = await within<number>(3000, (done) => reg.on("registered", (e) => done(e.expires)));
-    expect(expires).toBe(120);
-    expect(seen).toEqual(["challenge", "ok"]);
-    await reg.stop();
-    expect(reg.phase).toBe("stopped");
-    expect(seen).toEqual(["challenge", "ok", "challenge", "ok"]);
-  });
-
-  test("a wrong password ends in unregistered with the registrar's 403", async () => {
-    const a = await stack();
-    const b = await stack();
-    registrar(b, []);
-    const bl = b.local("UDP")!;
-    const reg = a.register(
-      {
-        registrar: `sip:127.0.0.1:${bl.port}`,
-        aor: "sip:gateway@127.0.0.1",
-        contact: a.contactUri("UDP", "gateway"),
-        credentials: { username: "gateway", password: "wrong" },
-        callId: a.newCallId(),
-        fromTag: a.newTag(),
-        random: cryptoRandom,
-      },
-      { protocol: "UDP", address: "127.0.0.1", port: bl.port },
-    );
-    const lost = await within<number | undefined>(3000, (done) =>
-      reg.on("unregistered", (e) => done(e.status)),
-    );
-    expect(lost).toBe(403);
-    await reg.stop();
-  });
-
   test("answers a 407 on INVITE once with Proxy-Authorization and gets answered", async () => {
     const a = await stack();
     const b = await stack();
