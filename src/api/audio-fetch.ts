@@ -7,6 +7,7 @@
  * a `Content-Length` over the cap fails before any body byte is read, and a body without one
  * is read as a stream that stops (and is cancelled) as soon as it passes the cap.
  */
+import { readBounded } from "../lib/read-bounded.ts";
 import { err, ok, type Result } from "../lib/result.ts";
 
 export const AUDIO_FETCH_TIMEOUT_MS = 10_000;
@@ -37,33 +38,6 @@ function tooLarge(maxBytes: number): Result<never, AudioFetchError> {
 function transportReason(e: unknown): string {
   if (typeof e === "object" && e !== null && "code" in e && typeof e.code === "string") return e.code;
   return e instanceof Error ? e.message : String(e);
-}
-
-async function readCapped(
-  body: ReadableStream<Uint8Array>,
-  maxBytes: number,
-): Promise<Result<Uint8Array, AudioFetchError>> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      // Not awaited: a stalled server must not hold us past the cap check.
-      reader.cancel().catch(() => {});
-      return tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return ok(out);
 }
 
 /** GETs `url` (http/https only) and returns its body, or why not (see file comment). */
@@ -100,7 +74,8 @@ export async function fetchAudio(
       return tooLarge(maxBytes);
     }
     if (res.body === null) return ok(new Uint8Array(0));
-    return await readCapped(res.body, maxBytes);
+    const body = await readBounded(res.body, maxBytes);
+    return body === undefined ? tooLarge(maxBytes) : ok(body);
   } catch (e) {
     if (timedOut) return failure("timeout", `audio URL did not answer within ${timeoutMs} ms`);
     return failure("unreachable", `audio URL is unreachable (${transportReason(e)})`);

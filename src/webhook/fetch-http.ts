@@ -5,6 +5,8 @@
  * the body is read up to `maxResponseBytes` (bounded memory whatever the app sends) and is
  * reported as `undefined` past that. Failures are described the way DLQ entries show them.
  */
+import { utf8Decoder } from "../lib/bytes.ts";
+import { readBounded } from "../lib/read-bounded.ts";
 import type { HttpPost, HttpPostResult } from "./http-post.ts";
 
 /** 64 KiB: far above any decision body, small enough to hold for 256 pending calls. */
@@ -19,20 +21,8 @@ export interface FetchHttpOptions {
 /** The text of `res` if it fits in `max` bytes, else undefined (the rest is not read). */
 async function readCapped(res: Response, max: number): Promise<string | undefined> {
   if (res.body === null) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  const bytes = await readBounded(res.body, max);
+  return bytes === undefined ? undefined : utf8Decoder.decode(bytes);
 }
 
 /** Short transport descriptions (webhooks.md §5 `error`). */

@@ -4,6 +4,7 @@
  * while reading, for bodies without `Content-Length`), missing, not UTF-8, not JSON or not an
  * object → 400.
  */
+import { readBounded } from "../../lib/read-bounded.ts";
 import { err, ok, type Result } from "../../lib/result.ts";
 import { ApiError } from "../errors.ts";
 import { MAX_BODY_BYTES } from "../limits.ts";
@@ -22,33 +23,6 @@ function notAnObject(): ApiError {
 function isJsonMediaType(contentType: string | null): boolean {
   if (contentType === null) return false;
   return contentType.split(";")[0]!.trim().toLowerCase() === "application/json";
-}
-
-/** Collects at most `maxBytes` of the body; undefined when it is longer. */
-async function readBounded(
-  body: ReadableStream<Uint8Array>,
-  maxBytes: number,
-): Promise<Uint8Array | undefined> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.byteLength;
-  }
-  return out;
 }
 
 function parseObject(bytes: Uint8Array): Result<JsonObject, ApiError> {
