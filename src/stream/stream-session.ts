@@ -10,7 +10,7 @@ import { FRAME_SAMPLES } from "../codec/types.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
 import { parseClientMessage } from "./client-message.ts";
-import { InboundBacklog } from "./inbound-backlog.ts";
+import { InboundBacklog, MAX_UNSENT_FRAMES } from "./inbound-backlog.ts";
 import { decodeNativeFrame, NATIVE_HEADER_BYTES } from "./native-frame.ts";
 import type { PayloadDecoder } from "./payload-decoder.ts";
 import {
@@ -137,7 +137,7 @@ export class StreamSession implements StreamCallListener, PlayoutQueueEvents {
     this.stopAndClose(CLOSE_NORMAL);
   }
 
-  /** §7: sent as soon as the frame is complete, or kept (≤ 256) while the client is slow. */
+  /** §7: sent as soon as the frame is complete, or kept (≤ MAX_UNSENT_FRAMES) while the client is slow. */
   audio(frame: Int16Array): void {
     if (this.phase !== "started") return;
     const ts = Math.max(Math.round(this.deps.clock.now() - this.startAt), this.lastTimestamp + FRAME_MS);
@@ -146,7 +146,7 @@ export class StreamSession implements StreamCallListener, PlayoutQueueEvents {
       if (!this.backlog.push(frame, ts) && !this.backlogWarned) {
         this.backlogWarned = true;
         this.log.warn("client is not reading caller audio fast enough; dropping the oldest frames", {
-          max_unsent_frames: 256,
+          max_unsent_frames: MAX_UNSENT_FRAMES,
         });
       }
       return;
