@@ -24,18 +24,32 @@ async function resolve(host: string): Promise<string | undefined> {
 function localAddressTowards(remote: Endpoint): Promise<string | undefined> {
   return new Promise((done) => {
     const s = createSocket(remote.address.includes(":") ? "udp6" : "udp4");
+    let finished = false;
+    // An error can follow the connect callback; closing a dgram socket twice throws, and in an
+    // event handler that would crash the process.
     const finish = (address: string | undefined): void => {
-      s.close();
+      if (finished) return;
+      finished = true;
+      try {
+        s.close();
+      } catch {
+        // Already closed.
+      }
       done(address);
     };
     s.on("error", () => finish(undefined));
-    s.connect(remote.port, remote.address, () => {
-      try {
-        finish(s.address().address);
-      } catch {
-        finish(undefined);
-      }
-    });
+    try {
+      s.connect(remote.port, remote.address, () => {
+        try {
+          finish(s.address().address);
+        } catch {
+          finish(undefined);
+        }
+      });
+    } catch {
+      // A port out of range throws synchronously (resolve() passes configured values through).
+      finish(undefined);
+    }
   });
 }
 

@@ -9,7 +9,14 @@ import type { Socket, TCPSocketListener, TLSOptions } from "bun";
 import type { Logger } from "../../lib/logger.ts";
 import { nullLogger } from "../../lib/logger.ts";
 import { PONG, StreamFramer } from "./stream-framer.ts";
-import { bareHost, type Endpoint, endpointKey, type InboundHandler, type SipTransport } from "./types.ts";
+import {
+  bareHost,
+  type Endpoint,
+  endpointKey,
+  guardedDelivery,
+  type InboundHandler,
+  type SipTransport,
+} from "./types.ts";
 
 /** How long a TLS client connection may take to complete its handshake before the send fails. */
 const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -58,18 +65,41 @@ export async function createStreamTransport(options: StreamTransportOptions): Pr
   let nextId = 1;
   let closed = false;
 
+  /**
+   * Bun's `write`/`end` can throw on a socket the peer already reset; every caller runs in a
+   * socket callback or a send promise, where a throw would crash or reject, so a throw counts
+   * as a failed write (RFC 3261 §18.4: a transport error) and closes the connection.
+   */
+  const socketWrite = (conn: Conn, data: Uint8Array): number => {
+    try {
+      return conn.socket.write(data);
+    } catch (error) {
+      logger.debug("sip stream: write failed", { error, remote: endpointKey(conn.remote) });
+      end(conn.socket);
+      return -1;
+    }
+  };
+
+  const end = (socket: Socket<ConnData>): void => {
+    try {
+      socket.end();
+    } catch {
+      // Already closed: its close callback has run or will run and forget it.
+    }
+  };
+
   const write = (conn: Conn, data: Uint8Array): boolean => {
     if (conn.backlog.length > 0) {
       if (conn.backlogBytes + data.length > MAX_BACKLOG_BYTES) {
         logger.warn("sip stream: write backlog full, closing", { remote: endpointKey(conn.remote) });
-        conn.socket.end();
+        end(conn.socket);
         return false;
       }
       conn.backlog.push(data);
       conn.backlogBytes += data.length;
       return true;
     }
-    const n = conn.socket.write(data);
+    const n = socketWrite(conn, data);
     if (n < 0) return false;
     if (n < data.length) {
       conn.backlog.push(data.subarray(n));
@@ -81,9 +111,9 @@ export async function createStreamTransport(options: StreamTransportOptions): Pr
   const flush = (conn: Conn) => {
     while (conn.backlog.length > 0) {
       const head = conn.backlog[0]!;
-      const n = conn.socket.write(head);
+      const n = socketWrite(conn, head);
       if (n < 0) return;
-      conn.backlogBytes -= Math.max(0, n);
+      conn.backlogBytes -= n;
       if (n < head.length) {
         conn.backlog[0] = head.subarray(n);
         return;
@@ -111,6 +141,8 @@ export async function createStreamTransport(options: StreamTransportOptions): Pr
       byRemote.delete(endpointKey(conn.remote));
   };
 
+  const deliver = guardedDelivery(options.onMessage, logger);
+
   const handlers = {
     data(socket: Socket<ConnData>, data: Uint8Array) {
       const conn = conns.get(socket.data?.id ?? -1);
@@ -123,10 +155,10 @@ export async function createStreamTransport(options: StreamTransportOptions): Pr
             remote: endpointKey(conn.remote),
             reason: out.reason,
           });
-          socket.end();
+          end(socket);
           return;
         } else {
-          options.onMessage({
+          deliver({
             protocol: options.protocol,
             data: out.bytes,
             remote: conn.remote,
@@ -148,7 +180,7 @@ export async function createStreamTransport(options: StreamTransportOptions): Pr
       forget(socket);
     },
     timeout(socket: Socket<ConnData>) {
-      socket.end();
+      end(socket);
     },
   };
 
@@ -161,7 +193,7 @@ export async function createStreamTransport(options: StreamTransportOptions): Pr
       binaryType: "uint8array",
       open(socket) {
         if (closed || conns.size >= maxConnections) {
-          socket.end();
+          end(socket);
           return;
         }
         register(socket, { address: socket.remoteAddress, port: socket.remotePort });
@@ -193,7 +225,7 @@ export async function createStreamTransport(options: StreamTransportOptions): Pr
                 remote: endpointKey(remote),
                 error: String(authorizationError ?? "unknown"),
               });
-              s.end();
+              end(s);
             }
             settle(success);
           },
@@ -211,7 +243,7 @@ export async function createStreamTransport(options: StreamTransportOptions): Pr
         const ok = await Promise.race([handshook, timedOut]);
         clearTimeout(timer);
         if (!ok) {
-          socket.end();
+          end(socket);
           return undefined;
         }
       }
@@ -239,7 +271,7 @@ export async function createStreamTransport(options: StreamTransportOptions): Pr
     },
     async close() {
       closed = true;
-      for (const conn of conns.values()) conn.socket.end();
+      for (const conn of conns.values()) end(conn.socket);
       conns.clear();
       byRemote.clear();
       listener.stop(true);

@@ -3,6 +3,7 @@
  * messages with their source address and sends bytes to an address, over UDP, TCP or TLS.
  */
 
+import type { Logger } from "../../lib/logger.ts";
 import type { Endpoint, TransportProtocol } from "../ua/sip-service.ts";
 
 export type { Endpoint, TransportProtocol };
@@ -41,4 +42,24 @@ export function endpointKey(e: Endpoint): string {
 /** Strips brackets from an IPv6 reference (`[::1]` → `::1`). */
 export function bareHost(host: string): string {
   return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+/**
+ * Wraps the stack's inbound handler for a socket callback: everything behind it is meant never
+ * to throw on remote input (DESIGN.md rule 2), but an exception escaping a Bun socket callback
+ * would take the process down with every call on it, so one is logged as the bug it is and the
+ * message is dropped (the peer's retransmission or timeout handles the rest, RFC 3261 §17).
+ */
+export function guardedDelivery(handler: InboundHandler, logger: Logger): InboundHandler {
+  return (message) => {
+    try {
+      handler(message);
+    } catch (error) {
+      logger.error("sip: handler threw on an inbound message (bug)", {
+        error: String(error),
+        protocol: message.protocol,
+        remote: endpointKey(message.remote),
+      });
+    }
+  };
 }

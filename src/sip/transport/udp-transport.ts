@@ -8,7 +8,7 @@ import type { Logger } from "../../lib/logger.ts";
 import { nullLogger } from "../../lib/logger.ts";
 import { socketErrorText } from "../../lib/socket-error.ts";
 import { MAX_MESSAGE_SIZE } from "../message/types.ts";
-import { bareHost, type Endpoint, type InboundHandler, type SipTransport } from "./types.ts";
+import { bareHost, type Endpoint, guardedDelivery, type InboundHandler, type SipTransport } from "./types.ts";
 
 export interface UdpTransportOptions {
   /** Address to bind (IPv4 or IPv6 literal). */
@@ -22,6 +22,7 @@ export interface UdpTransportOptions {
 export async function createUdpTransport(options: UdpTransportOptions): Promise<SipTransport> {
   const logger = options.logger ?? nullLogger;
   const hostname = bareHost(options.hostname);
+  const deliver = guardedDelivery(options.onMessage, logger);
   const socket = await Bun.udpSocket({
     hostname,
     port: options.port,
@@ -32,7 +33,7 @@ export async function createUdpTransport(options: UdpTransportOptions): Promise<
           logger.debug("sip udp: dropped oversize datagram", { address, port, bytes: data.length });
           return;
         }
-        options.onMessage({
+        deliver({
           protocol: "UDP",
           // Bun may reuse its receive buffer; the stack keeps the bytes beyond this callback.
           data: data.slice(),
