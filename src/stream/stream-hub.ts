@@ -46,7 +46,9 @@ export class StreamHub {
   /**
    * Calls whose upgrade passed the checks but whose socket has not opened yet, with the time
    * of the check: a reservation whose open never came (the client vanished mid-handshake)
-   * lapses after RESERVATION_MS instead of blocking the call with 409 forever.
+   * lapses after RESERVATION_MS instead of blocking the call with 409 forever, and is removed
+   * by the next `reserve`, so the map holds only live handshakes (bounded everything).
+   * Insertion order is check order: an entry is only ever added after its lapsed one is gone.
    */
   private readonly reserved = new Map<string, number>();
   private readonly decoder = new PayloadDecoder();
@@ -62,6 +64,11 @@ export class StreamHub {
     return this.sessions.size;
   }
 
+  /** Handshakes that passed the checks and wait for their socket's open. */
+  get pendingHandshakes(): number {
+    return this.reserved.size;
+  }
+
   /**
    * Runs §1 checks 4–6 and, when they pass, reserves the call's one socket slot until
    * `open` or `release`.
@@ -71,8 +78,8 @@ export class StreamHub {
     if (call === undefined || call.state === "ended") return err("not_found");
     if (!call.streamAllowed) return err("stream_disabled");
     const now = this.opts.clock.now();
-    const at = this.reserved.get(callId);
-    if (this.sessions.has(callId) || (at !== undefined && now - at < RESERVATION_MS)) return err("conflict");
+    this.dropLapsedReservations(now);
+    if (this.sessions.has(callId) || this.reserved.has(callId)) return err("conflict");
     this.reserved.set(callId, now);
     return ok(call);
   }
@@ -110,6 +117,13 @@ export class StreamHub {
   /** Shutdown: `stop` and close 1001 on every socket (§2.4). */
   closeAll(): void {
     for (const s of [...this.sessions.values()]) s.ended("shutdown");
+  }
+
+  private dropLapsedReservations(now: number): void {
+    for (const [callId, at] of this.reserved) {
+      if (now - at < RESERVATION_MS) return;
+      this.reserved.delete(callId);
+    }
   }
 
   private onClosed(session: StreamSession): void {

@@ -120,6 +120,24 @@ describe("session timeline (§2)", () => {
     expect(rig.hub.reserve("CA9").ok).toBe(true);
   });
 
+  test("forgets lapsed handshakes of other calls, so abandoned upgrades do not pile up", () => {
+    const rig = hubRig();
+    for (const id of ["CA1", "CA2", "CA3"]) {
+      rig.calls.set(id, new FakeCall(id));
+      expect(rig.hub.reserve(id).ok).toBe(true);
+      rig.clock.advance(4_000);
+    }
+    // CA1 was checked 12 s ago, CA2 8 s ago, CA3 4 s ago.
+    rig.calls.set("CA4", new FakeCall("CA4"));
+    expect(rig.hub.reserve("CA4").ok).toBe(true);
+    expect(rig.hub.pendingHandshakes).toBe(3);
+    expect(rig.hub.reserve("CA2")).toEqual({ ok: false, error: "conflict" });
+    rig.clock.advance(10_000);
+    rig.calls.set("CA5", new FakeCall("CA5"));
+    expect(rig.hub.reserve("CA5").ok).toBe(true);
+    expect(rig.hub.pendingHandshakes).toBe(1);
+  });
+
   test("closeAll sends stop and closes every socket with 1001", () => {
     const rig = hubRig();
     const a = open(rig, "twilio", new FakeCall("CA1"));
