@@ -10,8 +10,8 @@
 import { readBounded } from "../lib/read-bounded.ts";
 import { err, ok, type Result } from "../lib/result.ts";
 
-export const AUDIO_FETCH_TIMEOUT_MS = 10_000;
-export const AUDIO_FETCH_MAX_BYTES = 50 * 1024 * 1024;
+const AUDIO_FETCH_TIMEOUT_MS = 10_000;
+const AUDIO_FETCH_MAX_BYTES = 50 * 1024 * 1024;
 
 export type AudioFetchErrorKind = "unreachable" | "status" | "timeout" | "too_large";
 

@@ -19,7 +19,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 
 /** Path patterns of the API route group (rest-api.md §1.1; websocket.md §1). */
-export const API_GROUP_PATTERNS: readonly string[] = ["/v1/*", "/ws/*"];
+const API_GROUP_PATTERNS: readonly string[] = ["/v1/*", "/ws/*"];
 
 export function createApiApp(deps: ApiDeps): Hono {
   const app = new Hono();

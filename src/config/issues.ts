@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let s = "";
   for (const p of path) {
     if (typeof p === "number") s += `[${p}]`;

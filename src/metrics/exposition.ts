@@ -26,7 +26,7 @@ export function formatValue(n: number): string {
 }
 
 /** Label values escape `\`, `"` and line feed, as the text format requires. */
-export function escapeLabelValue(v: string): string {
+function escapeLabelValue(v: string): string {
   return v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 }
 

@@ -12,10 +12,10 @@ import { Gauge, LabeledGauge } from "./gauge.ts";
 import { Histogram } from "./histogram.ts";
 
 /** `xbridge_call_duration_seconds` buckets (seconds). */
-export const CALL_DURATION_BUCKETS: readonly number[] = [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
+const CALL_DURATION_BUCKETS: readonly number[] = [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 
 /** Latency buckets shared by HTTP request and webhook attempt durations (seconds). */
-export const LATENCY_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const LATENCY_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export type CallDirection = "inbound" | "outbound";
 export type WsFrameDirection = "sent" | "received";

@@ -15,7 +15,7 @@
 import { FRAME_SAMPLES } from "../codec/types.ts";
 import { err, ok, type Result } from "../lib/result.ts";
 
-export const NATIVE_AUDIO_TAG = 0x01;
+const NATIVE_AUDIO_TAG = 0x01;
 export const NATIVE_HEADER_BYTES = 3;
 /** 323: one outbound 20 ms frame. */
 export const NATIVE_FRAME_BYTES = NATIVE_HEADER_BYTES + FRAME_SAMPLES * 2;

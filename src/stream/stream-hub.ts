@@ -14,7 +14,7 @@ import { StreamSession } from "./stream-session.ts";
 import type { StreamCallPort, StreamEncoding, StreamMetrics, StreamMode, StreamSocket } from "./types.ts";
 
 /** How long a passed handshake holds the call's one socket slot before its open. */
-export const RESERVATION_MS = 10_000;
+const RESERVATION_MS = 10_000;
 
 /** §2.6: ping every 20 s; no pong by the next sweep → terminate. */
 export const KEEPALIVE_INTERVAL_MS = 20_000;

@@ -6,7 +6,7 @@
  */
 import type { EventBody } from "./event-body.ts";
 
-export const DLQ_CAPACITY = 1000;
+const DLQ_CAPACITY = 1000;
 
 /** One entry, serialized as is by `GET /v1/webhooks/failures`. */
 export interface DeadLetterEntry {

@@ -21,8 +21,8 @@ import { type EventBody, isoSeconds, toEventBody } from "./event-body.ts";
 import { failureOf, type HttpPost, postWithTimeout } from "./http-post.ts";
 import type { WebhookMetrics } from "./metrics-port.ts";
 
-export const DEFAULT_MAX_QUEUED_PER_CALL = 256;
-export const DEFAULT_MAX_QUEUED = 10_000;
+const DEFAULT_MAX_QUEUED_PER_CALL = 256;
+const DEFAULT_MAX_QUEUED = 10_000;
 
 export interface WebhookDispatcherOptions {
   /** `webhook.url`: events go here exactly, no slash added (§1 "Event URL"). */

@@ -10,7 +10,7 @@ import { readBounded } from "../lib/read-bounded.ts";
 import type { HttpPost, HttpPostResult } from "./http-post.ts";
 
 /** 64 KiB: far above any decision body, small enough to hold for 256 pending calls. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface FetchHttpOptions {
   /** `xbridge/<version>`. */

@@ -28,7 +28,7 @@ export function incomingUrl(webhookUrl: string): string {
 }
 
 /** The request body (§2 "Request"): absent `peer`/`trunk` are omitted, not null. */
-export function incomingRequestBody(req: IncomingCallRequest): string {
+function incomingRequestBody(req: IncomingCallRequest): string {
   return JSON.stringify({
     call_id: req.callId,
     from: req.from,

@@ -69,7 +69,7 @@ const REMOTE_FAILED: Responses = {
   504: { description: "`gateway_timeout`: no answer to the re-INVITE in 32 s" },
 };
 
-export const XBRIDGE_OPERATIONS: readonly OperationSpec[] = [
+const XBRIDGE_OPERATIONS: readonly OperationSpec[] = [
   api(
     {
       method: "post",

@@ -59,7 +59,7 @@ export const TransferRequest = z.object({
 });
 
 /** DTMF digits a call can send: 0-9 * # A-D, either case (rest-api.md "…/dtmf"; RFC 4733 §3.2 events 0–15). */
-export const DTMF_DIGITS = /^[0-9*#A-Da-d]+$/;
+const DTMF_DIGITS = /^[0-9*#A-Da-d]+$/;
 export const MAX_DTMF_DIGITS = 32;
 
 /** `POST …/dtmf`: checked whole before any digit is sent. */
@@ -104,7 +104,7 @@ export const ErrorBody = z.object({
 });
 
 /** rest-api.md §2 statuses; `completed` is reserved and never returned. */
-export const CALL_STATUSES = ["dialing", "ringing", "in_progress", "on_hold"] as const;
+const CALL_STATUSES = ["dialing", "ringing", "in_progress", "on_hold"] as const;
 
 /** rest-api.md §2 call object. */
 export const Call = z.object({

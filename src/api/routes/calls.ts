@@ -35,7 +35,7 @@ function isHttpUrl(s: string): boolean {
 }
 
 /** rest-api.md §3 POST /v1/calls body. */
-export const createCallSchema = z
+const createCallSchema = z
   .object({
     to: sipHeaderString,
     from: sipHeaderString,

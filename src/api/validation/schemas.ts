@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 /** Longest string allowed into a SIP header (rest-api.md §1.5). */
-export const SIP_HEADER_MAX_LENGTH = 256;
+const SIP_HEADER_MAX_LENGTH = 256;
 
 const NON_EMPTY = "is required and must be a non-empty string";
 
