@@ -8,7 +8,7 @@ import { cryptoRandom } from "../../src/runtime/crypto-random.ts";
 import { createSystemTimers, systemClock } from "../../src/runtime/system-clock.ts";
 import { buildChallenge, NonceStore, verifyAuthorization } from "../../src/sip/auth/index.ts";
 import { getHeader } from "../../src/sip/message/index.ts";
-import { SipStack } from "../../src/sip/transport/sip-stack.ts";
+import type { SipStack } from "../../src/sip/transport/sip-stack.ts";
 import type { IncomingRequest } from "../../src/sip/ua/sip-service.ts";
 import {
   createTrunkManager,
@@ -16,25 +16,13 @@ import {
   type TrunkManager,
   type TrunkState,
 } from "../../src/trunk/index.ts";
+import { loopbackStacks } from "../sip/transport/stack-harness.ts";
 
-const stacks: SipStack[] = [];
+const stack = loopbackStacks();
 const managers: TrunkManager[] = [];
 afterEach(async () => {
   for (const m of managers.splice(0)) await m.stop();
-  for (const s of stacks.splice(0)) await s.stop();
 });
-
-async function stack(): Promise<SipStack> {
-  const s = new SipStack({
-    clock: systemClock,
-    timers: createSystemTimers(),
-    random: cryptoRandom,
-    listen: [{ protocol: "UDP", hostname: "127.0.0.1", port: 0 }],
-  });
-  await s.start();
-  stacks.push(s);
-  return s;
-}
 
 /** A registrar on a SipStack that challenges with our own digest server (sip.md §3 format). */
 function registrar(b: SipStack, seen: string[]) {

@@ -1,40 +1,13 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { fromUtf8, utf8 } from "../../../src/lib/bytes.ts";
 import { cryptoRandom } from "../../../src/runtime/crypto-random.ts";
-import { createSystemTimers, systemClock } from "../../../src/runtime/system-clock.ts";
+import { systemClock } from "../../../src/runtime/system-clock.ts";
 import { buildChallenge, NonceStore, verifyAuthorization } from "../../../src/sip/auth/index.ts";
 import { getHeader, type SipRequest } from "../../../src/sip/message/index.ts";
-import type { TimerConfig } from "../../../src/sip/transaction/types.ts";
-import { SipStack } from "../../../src/sip/transport/sip-stack.ts";
 import { buildRequest } from "../../../src/sip/ua/invite-request.ts";
+import { loopbackStacks, requestTo, until } from "./stack-harness.ts";
 
-const stacks: SipStack[] = [];
-afterEach(async () => {
-  for (const s of stacks.splice(0)) await s.stop();
-});
-
-async function stack(timerConfig?: Partial<TimerConfig>): Promise<SipStack> {
-  const s = new SipStack({
-    clock: systemClock,
-    timers: createSystemTimers(),
-    random: cryptoRandom,
-    listen: [{ protocol: "UDP", hostname: "127.0.0.1", port: 0 }],
-    ...(timerConfig !== undefined ? { timerConfig } : {}),
-  });
-  await s.start();
-  stacks.push(s);
-  return s;
-}
-
-function within<T>(ms: number, register: (done: (v: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("timed out")), ms);
-    register((v) => {
-      clearTimeout(t);
-      resolve(v);
-    });
-  });
-}
+const stack = loopbackStacks();
 
 describe("SipStack with digest authentication", () => {
   test("answers a 407 on INVITE once with Proxy-Authorization and gets answered", async () => {
@@ -77,7 +50,7 @@ describe("SipStack with digest authentication", () => {
       request,
       credentials: { username: "alice", password: "pw" },
     })!;
-    const body = await within<string>(3000, (done) =>
+    const body = await until<string>((done) =>
       call.on("answered", ({ response }) => done(fromUtf8(response.body))),
     );
     expect(body).toBe("v=0\r\n");
@@ -87,8 +60,8 @@ describe("SipStack with digest authentication", () => {
 
 describe("SipStack timers and shutdown", () => {
   test("surfaces ack-timeout when the caller never ACKs our 200 (64*T1, T1 = 10 ms here)", async () => {
-    const b = await stack({ T1: 10, T2: 40 });
-    const timedOut = within<boolean>(3000, (done) =>
+    const b = await stack({ timerConfig: { T1: 10, T2: 40 } });
+    const timedOut = until<boolean>((done) =>
       b.setHandlers({
         invite: (call) => {
           call.on("ack-timeout", () => done(true));
@@ -126,26 +99,11 @@ describe("SipStack timers and shutdown", () => {
     b.beginShutdown();
     const bl = b.local("UDP")!;
     const target = { protocol: "UDP" as const, address: "127.0.0.1", port: bl.port };
-    const options = buildRequest({
-      method: "OPTIONS",
-      uri: `sip:x@127.0.0.1:${bl.port}`,
-      from: "<sip:a@127.0.0.1>",
-      fromTag: "t",
-      to: "<sip:x@127.0.0.1>",
-      callId: "s",
-    });
+    const options = requestTo(bl.port, "OPTIONS", "s");
     const out = await a.request(target, options);
     expect(out.ok && out.response.status).toBe(503);
-    const invite = buildRequest({
-      method: "INVITE",
-      uri: `sip:x@127.0.0.1:${bl.port}`,
-      from: "<sip:a@127.0.0.1>",
-      fromTag: "t",
-      to: "<sip:x@127.0.0.1>",
-      callId: "s2",
-      contact: a.contactUri("UDP"),
-    });
+    const invite = requestTo(bl.port, "INVITE", "s2", { contact: a.contactUri("UDP") });
     const call = a.invite({ target, request: invite })!;
-    expect(await within<number>(3000, (done) => call.on("failed", (f) => done(f.status)))).toBe(503);
+    expect(await until<number>((done) => call.on("failed", (f) => done(f.status)))).toBe(503);
   });
 });

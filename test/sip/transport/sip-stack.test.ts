@@ -1,41 +1,15 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fromUtf8, utf8 } from "../../../src/lib/bytes.ts";
-import { cryptoRandom } from "../../../src/runtime/crypto-random.ts";
-import { createSystemTimers, systemClock } from "../../../src/runtime/system-clock.ts";
 import { getHeaders, getTag, type SipRequest } from "../../../src/sip/message/index.ts";
-import { SipStack } from "../../../src/sip/transport/sip-stack.ts";
+import type { SipStack } from "../../../src/sip/transport/sip-stack.ts";
 import type { TransportProtocol } from "../../../src/sip/transport/types.ts";
 import { buildRequest } from "../../../src/sip/ua/invite-request.ts";
 import type { SipDialogHandle } from "../../../src/sip/ua/sip-service.ts";
+import { loopbackStacks, requestTo, until } from "./stack-harness.ts";
 
-const stacks: SipStack[] = [];
-afterEach(async () => {
-  for (const s of stacks.splice(0)) await s.stop();
-});
-
-async function stack(protocol: TransportProtocol): Promise<SipStack> {
-  const s = new SipStack({
-    clock: systemClock,
-    timers: createSystemTimers(),
-    random: cryptoRandom,
-    listen: [{ protocol, hostname: "127.0.0.1", port: 0 }],
-  });
-  await s.start();
-  stacks.push(s);
-  return s;
-}
-
-function until<T>(register: (resolve: (v: T) => void) => void, ms = 3000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("timed out")), ms);
-    register((v) => {
-      clearTimeout(t);
-      resolve(v);
-    });
-  });
-}
+const stack = loopbackStacks();
 
 function invite(a: SipStack, b: SipStack, protocol: TransportProtocol): SipRequest {
   const bl = b.local(protocol)!;
@@ -56,8 +30,8 @@ function invite(a: SipStack, b: SipStack, protocol: TransportProtocol): SipReque
 describe("SipStack on loopback", () => {
   for (const protocol of ["UDP", "TCP"] as const) {
     test(`${protocol}: INVITE → 180 → 200 → ACK confirms, then BYE reaches the callee`, async () => {
-      const a = await stack(protocol);
-      const b = await stack(protocol);
+      const a = await stack({ protocol });
+      const b = await stack({ protocol });
       let confirmed = false;
       const byeSeen = until<string>((done) =>
         b.setHandlers({
@@ -90,8 +64,8 @@ describe("SipStack on loopback", () => {
   }
 
   test("re-INVITE in a confirmed dialog reaches the callee as a re-INVITE and keeps the dialog", async () => {
-    const a = await stack("UDP");
-    const b = await stack("UDP");
+    const a = await stack();
+    const b = await stack();
     const reinvites: string[] = [];
     b.setHandlers({
       invite(call) {
@@ -119,19 +93,8 @@ describe("SipStack on loopback", () => {
       cert: readFileSync(join(dir, "localhost-cert.pem"), "utf8"),
       key: readFileSync(join(dir, "localhost-key.pem"), "utf8"),
     };
-    const mk = async () => {
-      const s = new SipStack({
-        clock: systemClock,
-        timers: createSystemTimers(),
-        random: cryptoRandom,
-        listen: [{ protocol: "TLS", hostname: "127.0.0.1", port: 0, tls, verifyPeer: false }],
-      });
-      await s.start();
-      stacks.push(s);
-      return s;
-    };
-    const a = await mk();
-    const b = await mk();
+    const a = await stack({ protocol: "TLS", tls });
+    const b = await stack({ protocol: "TLS", tls });
     b.setHandlers({ invite: (call) => call.accept() });
     const bl = b.local("TLS")!;
     const call = a.invite({
@@ -145,8 +108,8 @@ describe("SipStack on loopback", () => {
   });
 
   test("a re-INVITE crossing our own pending re-INVITE gets 491 (RFC 3261 §14.2, sip.md §7)", async () => {
-    const a = await stack("UDP");
-    const b = await stack("UDP");
+    const a = await stack();
+    const b = await stack();
     let calleeDialog: SipDialogHandle | undefined;
     let held: { ring(): void } | undefined;
     b.setHandlers({
@@ -176,19 +139,8 @@ describe("SipStack on loopback", () => {
   });
 
   test("IPv6: a call over [::1] gets bracketed Via/Contact hosts and completes", async () => {
-    const mk = async () => {
-      const s = new SipStack({
-        clock: systemClock,
-        timers: createSystemTimers(),
-        random: cryptoRandom,
-        listen: [{ protocol: "UDP", hostname: "::1", port: 0 }],
-      });
-      await s.start();
-      stacks.push(s);
-      return s;
-    };
-    const a = await mk();
-    const b = await mk();
+    const a = await stack({ hostname: "::1" });
+    const b = await stack({ hostname: "::1" });
     let via = "";
     b.setHandlers({
       invite(call) {
@@ -215,17 +167,10 @@ describe("SipStack on loopback", () => {
   });
 
   test("answers OPTIONS with 200 and the Allow list (sip.md §3)", async () => {
-    const a = await stack("UDP");
-    const b = await stack("UDP");
+    const a = await stack();
+    const b = await stack();
     const bl = b.local("UDP")!;
-    const req = buildRequest({
-      method: "OPTIONS",
-      uri: `sip:x@127.0.0.1:${bl.port}`,
-      from: "<sip:a@127.0.0.1>",
-      fromTag: "t",
-      to: "<sip:x@127.0.0.1>",
-      callId: a.newCallId(),
-    });
+    const req = requestTo(bl.port, "OPTIONS", a.newCallId());
     const out = await a.request({ protocol: "UDP", address: "127.0.0.1", port: bl.port }, req);
     expect(out.ok && out.response.status).toBe(200);
     expect(out.ok && getHeaders(out.response, "Allow").join(", ")).toBe(
@@ -236,8 +181,8 @@ describe("SipStack on loopback", () => {
   });
 
   test("answers 420 with Unsupported to an unknown Require and 400 to a CSeq method mismatch (§8.2.2)", async () => {
-    const a = await stack("UDP");
-    const b = await stack("UDP");
+    const a = await stack();
+    const b = await stack();
     const bl = b.local("UDP")!;
     const target = { protocol: "UDP" as const, address: "127.0.0.1", port: bl.port };
     const base = {
@@ -274,35 +219,21 @@ describe("SipStack on loopback", () => {
   });
 
   test("answers 481 to a BYE for an unknown dialog and 405 to REFER outside a dialog", async () => {
-    const a = await stack("UDP");
-    const b = await stack("UDP");
+    const a = await stack();
+    const b = await stack();
     const bl = b.local("UDP")!;
     const target = { protocol: "UDP" as const, address: "127.0.0.1", port: bl.port };
-    const bye = buildRequest({
-      method: "BYE",
-      uri: `sip:x@127.0.0.1:${bl.port}`,
-      from: "<sip:a@127.0.0.1>",
-      fromTag: "t",
-      to: "<sip:x@127.0.0.1>;tag=nope",
-      callId: "unknown",
-    });
+    const bye = requestTo(bl.port, "BYE", "unknown", { toTag: "nope" });
     const r1 = await a.request(target, bye);
     expect(r1.ok && r1.response.status).toBe(481);
-    const refer = buildRequest({
-      method: "REFER",
-      uri: `sip:x@127.0.0.1:${bl.port}`,
-      from: "<sip:a@127.0.0.1>",
-      fromTag: "t",
-      to: "<sip:x@127.0.0.1>",
-      callId: "r",
-    });
+    const refer = requestTo(bl.port, "REFER", "r");
     const r2 = await a.request(target, refer);
     expect(r2.ok && r2.response.status).toBe(405);
   });
 
   test("CANCEL after 180: the callee sees cancelled, the caller gets 487 as cancelled", async () => {
-    const a = await stack("UDP");
-    const b = await stack("UDP");
+    const a = await stack();
+    const b = await stack();
     const calleeCancelled = until<boolean>((done) =>
       b.setHandlers({
         invite(call) {
@@ -324,8 +255,8 @@ describe("SipStack on loopback", () => {
   });
 
   test("a rejected INVITE reports the status to the caller", async () => {
-    const a = await stack("UDP");
-    const b = await stack("UDP");
+    const a = await stack();
+    const b = await stack();
     b.setHandlers({ invite: (call) => call.reject(486) });
     const bl = b.local("UDP")!;
     const call = a.invite({
