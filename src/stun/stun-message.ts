@@ -18,12 +18,12 @@ import { crc32 } from "./crc32.ts";
 
 /** RFC 8489 §5: fixed value in every message; absent in RFC 3489 messages. */
 export const MAGIC_COOKIE = 0x2112a442;
-export const HEADER_LENGTH = 20;
+const HEADER_LENGTH = 20;
 export const TRANSACTION_ID_LENGTH = 12;
 /** RFC 8489 §14.7: the CRC is XORed with "STUN" so it differs from other CRCs in the packet. */
-export const FINGERPRINT_XOR = 0x5354554e;
+const FINGERPRINT_XOR = 0x5354554e;
 /** Bound on what we decode: a path MTU-sized datagram (RFC 8489 §6.2.1 says ≤ 576 without PMTU). */
-export const MAX_MESSAGE_LENGTH = 1500;
+const MAX_MESSAGE_LENGTH = 1500;
 const MAX_ATTRIBUTES = 64;
 
 /** RFC 8489 §18.2. */

@@ -7,7 +7,7 @@
 import { ok, type ParseError, parseError, type Result } from "../../lib/result.ts";
 
 /** Longest header value we look at; real challenges are a few hundred bytes. */
-export const MAX_DIGEST_HEADER_LENGTH = 4096;
+const MAX_DIGEST_HEADER_LENGTH = 4096;
 const MAX_PARAMS = 32;
 
 /** Lowercased parameter name → unquoted value. */

@@ -8,7 +8,7 @@
 import { type Random, randomHex } from "../../lib/random.ts";
 
 export const NONCE_LIFETIME_MS = 5 * 60 * 1000;
-export const DEFAULT_MAX_NONCES = 10_000;
+const DEFAULT_MAX_NONCES = 10_000;
 
 interface NonceEntry {
   issuedAt: number;

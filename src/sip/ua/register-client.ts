@@ -25,9 +25,13 @@ import {
 import { authenticatedRetry } from "./auth-retry.ts";
 
 export const DEFAULT_REGISTER_EXPIRES = 60;
-export const REGISTER_BACKOFF_START_MS = 1000;
-export const REGISTER_BACKOFF_MAX_MS = 60_000;
-/** Challenges answered in a row before giving up on an attempt (each must bring a new nonce). */
+const REGISTER_BACKOFF_START_MS = 1000;
+const REGISTER_BACKOFF_MAX_MS = 60_000;
+/**
+ * Challenges answered in a row before an attempt fails. Each must bring a new nonce or
+ * `stale=true` (RFC 7616 §3.3), so this only bounds a registrar that keeps issuing fresh
+ * nonces without ever accepting one.
+ */
 const MAX_CHALLENGES = 3;
 
 export interface RegisterConfig {
@@ -154,7 +158,7 @@ function sameUri(a: SipUri, b: SipUri): boolean {
 }
 
 /** Granted lifetime (RFC 3261 §10.2.4; sip.md §2): our Contact's `expires`, else Expires, else requested. */
-export function grantedExpires(response: SipResponse, contact: string, requested: number): number {
+function grantedExpires(response: SipResponse, contact: string, requested: number): number {
   const ours = parseNameAddr(`<${contact}>`);
   if (ours.ok) {
     for (const value of getHeaders(response, "Contact")) {

@@ -27,7 +27,7 @@ import {
 import { authenticatedRetry } from "./auth-retry.ts";
 import { cancelFor } from "./cancel-request.ts";
 
-export const MAX_REDIRECTS = 3;
+const MAX_REDIRECTS = 3;
 
 export type UacInvitePhase = "calling" | "proceeding" | "established" | "failed" | "cancelled" | "terminated";
 
