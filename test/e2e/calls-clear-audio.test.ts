@@ -29,7 +29,7 @@ describe.skipIf(skip)("clear on the wire", () => {
   let rig: CallRig;
   beforeAll(async () => {
     rig = await startCallRig();
-  });
+  }, 15_000);
   afterAll(async () => {
     await rig?.stop();
   });
@@ -59,8 +59,7 @@ describe.skipIf(skip)("clear on the wire", () => {
       await Bun.sleep(1000);
       expect((await rig.api(`/v1/calls/${req.body.call_id}`, { method: "DELETE" })).status).toBe(204);
       expect(await waitExit(sipp, 5000), sippMessages(dir)).toBe(0);
-      await Bun.sleep(500); // let tshark write what it captured
-      await capture.peer.stop();
+      await capture.stop(); // waits until the file holds every packet sent before it
 
       const before = toneLevel(capture.path, mediaPort, clearedAt - 800, clearedAt - 100);
       const after = toneLevel(capture.path, mediaPort, clearedAt + 100, clearedAt + 900);
@@ -73,7 +72,7 @@ describe.skipIf(skip)("clear on the wire", () => {
       ws.close();
     } finally {
       await sipp.stop();
-      await capture.peer.stop();
+      await capture.stop();
     }
   }, 25_000);
 });

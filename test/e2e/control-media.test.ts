@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { type CallRig, type LifecycleEvent, startCallRig } from "../support/app-server.ts";
 import { readPcap, type UdpDatagram, udpDatagrams } from "../support/pcap.ts";
 import { freePorts, makeTempDir, type PeerProcess, skipWithout, waitExit } from "../support/peers.ts";
-import { callGateway, defaultKeys, sippMessages, startCapture } from "../support/sipp-media.ts";
+import { type Capture, callGateway, defaultKeys, sippMessages, startCapture } from "../support/sipp-media.ts";
 import { dominantFrequency, goertzel, rms, tone } from "../support/tone.ts";
 import { decodeUlaw } from "../support/ws-client.ts";
 
@@ -33,15 +33,13 @@ const PCMU_PT = 0;
 const TE_PT = 96;
 /** The payload type the gateway offers itself (sip.md §9): must NOT be used towards sipp. */
 const OWN_TE_PT = 101;
-/** How long tshark gets to write the packets it already captured before it is stopped. */
-const CAPTURE_SETTLE_MS = 500;
 
 interface Live {
   readonly sipp: PeerProcess;
   readonly dir: string;
   readonly callId: string;
   readonly mediaPort: number;
-  readonly capture: { peer: PeerProcess; path: string };
+  readonly capture: Capture;
 }
 
 interface Wire {
@@ -155,7 +153,7 @@ describe.skipIf(skip)(
         return { sipp, dir, callId, mediaPort, capture };
       } catch (e) {
         await sipp.stop();
-        await capture.peer.stop();
+        await capture.stop();
         const gwLog = rig.gw.proc.log().split("\n").slice(-30).join("\n");
         throw new Error(`${String(e)}\nsipp:\n${sipp.log()}${sippMessages(dir)}\ngateway (tail):\n${gwLog}`);
       }
@@ -168,10 +166,9 @@ describe.skipIf(skip)(
         expect(await waitExit(live.sipp, 5000), sippMessages(live.dir)).toBe(0);
       } finally {
         await live.sipp.stop();
-        // tshark writes what its capture child hands over in batches: stopping it right after the
-        // last packet of interest loses the tail, so let the file catch up first.
-        await Bun.sleep(CAPTURE_SETTLE_MS);
-        await live.capture.peer.stop();
+        // tshark writes what its capture child hands over in batches: stop() waits until a last
+        // probe reached the file, so the tail before it did too.
+        await live.capture.stop();
       }
       const pcap = readPcap(new Uint8Array(readFileSync(live.capture.path)));
       if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);

@@ -58,7 +58,7 @@ describe.skipIf(skip)("sipp caller ⇄ gateway ⇄ app audio", () => {
   let rig: CallRig;
   beforeAll(async () => {
     rig = await startCallRig();
-  });
+  }, 15_000);
   afterAll(async () => {
     await rig?.stop();
   });
@@ -104,7 +104,7 @@ describe.skipIf(skip)("sipp caller ⇄ gateway ⇄ app audio", () => {
         ws.close();
       } finally {
         await sipp.stop();
-        await cap.peer.stop();
+        await cap.stop();
       }
       const pcap = readPcap(new Uint8Array(readFileSync(cap.path)));
       if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);

@@ -10,7 +10,7 @@
  *   gets `488 Not Acceptable Here` and the app is never asked.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
 import { BaresipCtrl, readWav, writeBaresipConfig } from "../support/baresip.ts";
@@ -24,7 +24,14 @@ import {
   waitExit,
   waitForPort,
 } from "../support/peers.ts";
-import { defaultKeys, SIPP_SCENARIOS, sippMessages, startCapture, startSipp } from "../support/sipp-media.ts";
+import {
+  type Capture,
+  defaultKeys,
+  SIPP_SCENARIOS,
+  sippMessages,
+  startCapture,
+  startSipp,
+} from "../support/sipp-media.ts";
 import { goertzel, rms, tone } from "../support/tone.ts";
 import { CallSocket, decodeUlaw } from "../support/ws-client.ts";
 
@@ -93,7 +100,7 @@ interface SrtpBaresip {
   readonly peer: PeerProcess;
   readonly ctrl: BaresipCtrl;
   /** Capture of baresip's RTP ports and its SIP port, started before baresip. */
-  readonly capture: { peer: PeerProcess; path: string };
+  readonly capture: Capture;
   stop(): Promise<void>;
   /** The UDP datagrams captured (call after stop). */
   datagrams(): UdpDatagram[];
@@ -119,32 +126,6 @@ async function baresipPorts(): Promise<[number, number, number]> {
   throw new Error("no free SIP port with a free TLS neighbour");
 }
 
-/**
- * startCapture, then waits until packets really land in the file: tshark announces the capture
- * a little before dumpcap's filter is live, and baresip's INVITE must not fall in that gap. Probes
- * are 1-byte datagrams to `probePort` (inside the filter, too short to pass for RTP or SIP).
- */
-async function liveCapture(
-  dir: string,
-  bpf: string,
-  probePort: number,
-): Promise<{ peer: PeerProcess; path: string }> {
-  const capture = await startCapture(dir, "rtp", bpf);
-  // Nothing listens on the probe port yet: the ICMP port-unreachable comes back as an error.
-  const probe = await Bun.udpSocket({ hostname: "127.0.0.1", socket: { error() {} } });
-  try {
-    for (let i = 0; i < 100; i++) {
-      probe.send(new Uint8Array([0]), probePort, "127.0.0.1");
-      await Bun.sleep(50);
-      if ((statSync(capture.path, { throwIfNoEntry: false })?.size ?? 0) > 24) return capture;
-    }
-  } finally {
-    probe.close();
-  }
-  await capture.peer.stop();
-  throw new Error(`tshark captured nothing in 5 s:\n${capture.peer.log()}`);
-}
-
 async function startSrtpBaresip(mediaenc: "srtp-mand" | "srtp", name: string): Promise<SrtpBaresip> {
   const [sipPort, ctrlPort, rtpBase] = await baresipPorts();
   const rtpPorts: [number, number] = [rtpBase!, rtpBase! + 9];
@@ -162,15 +143,15 @@ async function startSrtpBaresip(mediaenc: "srtp-mand" | "srtp", name: string): P
   const accounts = join(dir, "accounts");
   writeFileSync(accounts, readFileSync(accounts, "utf8").replace(/\n$/, `;mediaenc=${mediaenc}\n`));
   appendFileSync(join(dir, "config"), "module srtp.so\n");
-  const capture = await liveCapture(
+  const capture = await startCapture(
     dir,
+    "rtp",
     `udp portrange ${wirePorts[0]}-${wirePorts[1]} or udp port ${sipPort}`,
-    sipPort!,
   );
   const peer = spawnPeer({ name: "baresip", cmd: ["baresip", "-f", dir], dir });
   if (!(await waitForPort("tcp", ctrlPort!, "127.0.0.1", 5000))) {
     await peer.stop();
-    await capture.peer.stop();
+    await capture.stop();
     throw new Error(`baresip did not open ctrl_tcp:\n${peer.log()}`);
   }
   const ctrl = await BaresipCtrl.connect(ctrlPort!);
@@ -184,7 +165,7 @@ async function startSrtpBaresip(mediaenc: "srtp-mand" | "srtp", name: string): P
     async stop() {
       ctrl.close();
       await peer.stop();
-      await capture.peer.stop();
+      await capture.stop();
     },
     datagrams() {
       const pcap = readPcap(new Uint8Array(readFileSync(capture.path)));

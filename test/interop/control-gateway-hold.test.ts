@@ -12,8 +12,8 @@ import { readFileSync } from "node:fs";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
 import { type Baresip, startBaresip } from "../support/baresip.ts";
 import { readPcap, udpDatagrams } from "../support/pcap.ts";
-import { freePorts, makeTempDir, type PeerProcess, skipWithout } from "../support/peers.ts";
-import { startCapture } from "../support/sipp-media.ts";
+import { freePorts, makeTempDir, skipWithout } from "../support/peers.ts";
+import { type Capture, startCapture } from "../support/sipp-media.ts";
 
 const skip = skipWithout("baresip", "tshark");
 /** tshark writes captured packets in batches: give it this long before stopping it. */
@@ -53,7 +53,7 @@ function audioFormats(sdp: string): string {
 describe.skipIf(skip)("REST hold/resume through the gateway process, baresip caller", () => {
   let rig: CallRig;
   let bs: Baresip;
-  let capture: { peer: PeerProcess; path: string };
+  let capture: Capture;
   let callId = "";
 
   beforeAll(async () => {
@@ -75,7 +75,7 @@ describe.skipIf(skip)("REST hold/resume through the gateway process, baresip cal
   }, 15_000);
 
   afterAll(async () => {
-    await capture?.peer.stop();
+    await capture?.stop();
     await bs?.stop();
     await rig?.stop();
   });
@@ -120,7 +120,7 @@ describe.skipIf(skip)("REST hold/resume through the gateway process, baresip cal
     // Late duplicates would show up here.
     await Bun.sleep(CAPTURE_SETTLE_MS);
     expect(controlEvents()).toEqual(["call.hold:local", "call.resumed:local"]);
-    await capture.peer.stop();
+    await capture.stop();
 
     const pcap = readPcap(new Uint8Array(readFileSync(capture.path)));
     if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);

@@ -31,20 +31,12 @@ import {
   spawnPeer,
   waitForPort,
 } from "../support/peers.ts";
+import { until } from "../support/poll.ts";
 import { goertzel } from "../support/tone.ts";
 import { type Kamailio, startKamailio } from "./kamailio/kamailio.ts";
 
 const skip = skipWithout("kamailio", "kamcmd", "baresip");
 const TONE_HZ = 1000;
-
-async function until(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  while (performance.now() < deadline) {
-    if (await check()) return true;
-    await Bun.sleep(50);
-  }
-  return false;
-}
 
 /** Collects the decoded 8 kHz frames of one call (the call's frame sink, as a WebSocket would). */
 function frameCollector(): { listener: CallStreamListener; pcm(): Int16Array } {

@@ -29,6 +29,7 @@ import {
   spawnPeer,
   waitForPort,
 } from "../support/peers.ts";
+import { untilValue } from "../support/poll.ts";
 import { goertzel, tone } from "../support/tone.ts";
 import { CallSocket } from "../support/ws-client.ts";
 import { type Kamailio, startKamailio } from "./kamailio/kamailio.ts";
@@ -45,17 +46,6 @@ interface Health {
   status: string;
   sip_trunks: number;
   trunks: Array<{ name: string; registered: boolean }>;
-}
-
-/** Polls `get` every 100 ms until `ok` or `ms` passes; returns the last value. */
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const deadline = performance.now() + ms;
-  let v = await get();
-  while (!ok(v) && performance.now() < deadline) {
-    await Bun.sleep(100);
-    v = await get();
-  }
-  return v;
 }
 
 /** The largest Goertzel amplitude of `hz` over 200 ms windows (half-overlapped). */
@@ -241,8 +231,8 @@ api_key = "${API_KEY}"
       if (!(await waitForPort("tcp", ctrlPort, "127.0.0.1", 5000))) throw new Error(baresip.log());
       ctrl = await BaresipCtrl.connect(ctrlPort);
 
-      const h = await until(health, (v) => v.trunks.every((t) => t.registered), 10_000);
-      const dump = await until(
+      const h = await untilValue(health, (v) => v.trunks.every((t) => t.registered), 10_000);
+      const dump = await untilValue(
         () => kam.ulDump(),
         (d) => d.includes("alice") && d.includes("bob"),
         10_000,
@@ -314,7 +304,7 @@ api_key = "${API_KEY}"
         );
         expect(ended.reason).toBe("local");
         await ws.waitFor("stop", 5000);
-        const closed = await until(
+        const closed = await untilValue(
           async () => ctrl.messages.filter((m) => m.event && m.type === "CALL_CLOSED").length,
           (n) => n > closedBefore,
           5000,
@@ -374,7 +364,7 @@ api_key = "${API_KEY}"
       await flaky?.stop(5000);
       flaky = undefined;
       // The next refresh is due within SHORT_EXPIRES / 2 s; over TCP it fails at connect.
-      const down = await until(
+      const down = await untilValue(
         health,
         (h) => registered(h, "flaky") === false,
         (SHORT_EXPIRES / 2 + 3) * 1000,
@@ -391,7 +381,7 @@ api_key = "${API_KEY}"
       expect(((await res.json()) as { error: string }).error).toBe("unavailable");
 
       flakyRestarted = await startKamailio(flakyPort, flakyDir);
-      const up = await until(health, (h) => registered(h, "flaky") === true, 12_000);
+      const up = await untilValue(health, (h) => registered(h, "flaky") === true, 12_000);
       expect(registered(up, "flaky"), gw.proc.log().slice(-3000)).toBe(true);
       expect(await metrics()).toContain('xbridge_trunk_registered{trunk="flaky"} 1');
       expect(await flakyRestarted.ulDump()).toContain("1001");

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type FakeApp, startFakeApp } from "../support/app-server.ts";
 import { type RunningGateway, startGatewayProcess } from "../support/gateway.ts";
 import { freePorts, makeTempDir, skipWithout, waitExit } from "../support/peers.ts";
+import { untilValue } from "../support/poll.ts";
 import { defaultKeys, SIPP_SCENARIOS, sippMessages, startSipp } from "../support/sipp-media.ts";
 import { type Kamailio, startKamailio } from "./kamailio/kamailio.ts";
 
@@ -18,16 +19,6 @@ interface Health {
   status: string;
   sip_trunks: number;
   trunks: Array<{ name: string; registered: boolean }>;
-}
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const deadline = performance.now() + ms;
-  let v = await get();
-  while (!ok(v) && performance.now() < deadline) {
-    await Bun.sleep(100);
-    v = await get();
-  }
-  return v;
 }
 
 describe.skipIf(skip)("trunks in the gateway process", () => {
@@ -75,7 +66,7 @@ url = "${app.webhookUrl}"
   });
 
   test("/health and xbridge_trunk_registered show the two good trunks registered and the broken one not", async () => {
-    const health = await until(
+    const health = await untilValue(
       async () => (await (await fetch(`${gw.httpUrl}/health`)).json()) as Health,
       (h) => h.sip_trunks === 2,
       10_000,

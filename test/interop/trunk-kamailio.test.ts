@@ -20,20 +20,12 @@ import {
   type TrunkState,
 } from "../../src/trunk/index.ts";
 import { freePorts, skipWithout } from "../support/peers.ts";
+import { until } from "../support/poll.ts";
 import { type Kamailio, startKamailio } from "./kamailio/kamailio.ts";
 
 const skip = skipWithout("kamailio", "kamcmd");
 /** kamailio.cfg sets registrar min_expires=10: refresh every 5 s keeps the test short. */
 const EXPIRES = 10;
-
-async function until(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = performance.now() + ms;
-  while (performance.now() < deadline) {
-    if (await check()) return true;
-    await Bun.sleep(100);
-  }
-  return false;
-}
 
 describe.skipIf(skip)("trunk registration ⇄ kamailio", () => {
   let kamailio: Kamailio;
@@ -86,7 +78,7 @@ describe.skipIf(skip)("trunk registration ⇄ kamailio", () => {
       onState: (s) => events.push(s),
     });
     manager.start();
-  });
+  }, 15_000);
 
   afterAll(async () => {
     await manager?.stop(1000);

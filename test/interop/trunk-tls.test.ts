@@ -12,6 +12,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type RunningGateway, startGatewayProcess } from "../support/gateway.ts";
 import { freePorts, makeTempDir, peersRequired, skipWithout, waitExit } from "../support/peers.ts";
+import { untilValue } from "../support/poll.ts";
 import { type Kamailio, startKamailio } from "./kamailio/kamailio.ts";
 import { makeTestCertificates, type TestCertificates } from "./kamailio/tls/certs.ts";
 
@@ -37,16 +38,6 @@ interface Health {
   status: string;
   sip_trunks: number;
   trunks: Array<{ name: string; registered: boolean }>;
-}
-
-async function until<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const deadline = performance.now() + ms;
-  let v = await get();
-  while (!ok(v) && performance.now() < deadline) {
-    await Bun.sleep(100);
-    v = await get();
-  }
-  return v;
 }
 
 /** kamailio's `tcp:` counters (TLS connections are counted there too), by name. */
@@ -105,7 +96,7 @@ describe.skipIf(skip)("a TLS trunk in the gateway process", () => {
       env: { NODE_EXTRA_CA_CERTS: certs.caFile },
     });
     try {
-      const h = await until(
+      const h = await untilValue(
         () => health(gw),
         (v) => v.sip_trunks === 1,
         8000,
@@ -139,7 +130,7 @@ describe.skipIf(skip)("a TLS trunk in the gateway process", () => {
     try {
       // kamailio accepted the gateway's connection on its TLS port, and the gateway closed it:
       // the certificate check failed before any SIP byte was sent.
-      const stats = await until(
+      const stats = await untilValue(
         () => tcpStats(kam),
         (t) => (t.passive_open ?? 0) > acceptedBefore && t.current_opened_connections === 0,
         8000,

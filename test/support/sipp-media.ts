@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { UdpDatagram } from "./pcap.ts";
+import { readPcap, type UdpDatagram, udpDatagrams } from "./pcap.ts";
 import { freePorts, type PeerProcess, spawnPeer } from "./peers.ts";
 
 export const SIPP_SCENARIOS = resolve(import.meta.dir, "../interop/sipp-calls");
@@ -169,29 +169,95 @@ export function sippMessages(dir: string): string {
   }
 }
 
+/** A running tshark capture (see startCapture). */
+export interface Capture {
+  readonly peer: PeerProcess;
+  readonly path: string;
+  /** The port the 1-byte probe datagrams go to (inside the filter; skip it when counting). */
+  readonly probePort: number;
+  /** Flushes (a last probe must reach the file, so every packet before it did), then stops tshark. */
+  stop(): Promise<void>;
+}
+
+/** Datagrams to `port` in the capture file so far (0 while the file is incomplete). */
+function probesIn(path: string, port: number): number {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch {
+    return 0;
+  }
+  const pcap = readPcap(bytes);
+  return pcap.ok ? udpDatagrams(pcap.value).filter((d) => d.dstPort === port).length : 0;
+}
+
+/**
+ * Sends 1-byte probes to `port` every 50 ms until the capture file holds more than `seen` of
+ * them; false after `ms`. Nothing listens on the probe port: the ICMP port-unreachable comes
+ * back as a socket error, which is ignored.
+ */
+async function probeUntilCaptured(path: string, port: number, seen: number, ms: number): Promise<boolean> {
+  const probe = await Bun.udpSocket({ hostname: "127.0.0.1", socket: { error() {} } });
+  try {
+    const deadline = performance.now() + ms;
+    while (performance.now() < deadline) {
+      probe.send(new Uint8Array([0]), port, "127.0.0.1");
+      await Bun.sleep(50);
+      if (probesIn(path, port) > seen) return true;
+    }
+    return false;
+  } finally {
+    probe.close();
+  }
+}
+
 /**
  * Captures UDP on `lo` to `<dir>/<name>.pcap` with tshark (classic pcap, a BPF naming only the
- * test's ports; needs root). Resolves once tshark writes; stop it by PID, then read the
- * file with test/support/pcap.ts and `rtpPayloads`.
+ * test's ports plus a probe port; needs root). Resolves once a probe datagram really landed in
+ * the file: tshark prints "Capturing on" a moment before dumpcap's filter is live, and a fixed
+ * wait after it lost the first packets on a loaded machine. Stop it with `stop()`, which waits
+ * for a last probe to reach the file (dumpcap hands packets over in batches), then read the file
+ * with test/support/pcap.ts and `rtpPayloads`.
  */
-export async function startCapture(
-  dir: string,
-  name: string,
-  bpf: string,
-): Promise<{ peer: PeerProcess; path: string }> {
+export async function startCapture(dir: string, name: string, bpf: string): Promise<Capture> {
   const path = join(dir, `${name}.pcap`);
+  const [probePort] = (await freePorts(1)) as [number];
   const peer = spawnPeer({
     name,
-    cmd: ["tshark", "-q", "-i", "lo", "-F", "pcap", "-w", path, "-f", bpf],
+    cmd: [
+      "tshark",
+      "-q",
+      "-i",
+      "lo",
+      "-F",
+      "pcap",
+      "-w",
+      path,
+      "-f",
+      `(${bpf}) or udp dst port ${probePort}`,
+    ],
     dir,
   });
-  const deadline = performance.now() + 5000;
-  // tshark prints "Capturing on 'Loopback: lo'" once the capture runs.
+  let ended = false;
+  void peer.exited.then(() => {
+    ended = true;
+  });
+  const deadline = performance.now() + 10_000;
+  // tshark prints "Capturing on 'Loopback: lo'" once dumpcap runs; probing before is wasted.
   while (!peer.log().includes("Capturing on") && performance.now() < deadline) await Bun.sleep(25);
-  // dumpcap announces the capture a moment before packets are really taken (the peers recipes
-  // wait 0.3 s too), so the first packets of a test are not lost.
-  await Bun.sleep(300);
-  return { peer, path };
+  if (!(await probeUntilCaptured(path, probePort, 0, Math.max(deadline - performance.now(), 1000)))) {
+    await peer.stop();
+    throw new Error(`tshark captured nothing in 10 s (${path}):\n${peer.log()}`);
+  }
+  return {
+    peer,
+    path,
+    probePort,
+    async stop() {
+      if (!ended) await probeUntilCaptured(path, probePort, probesIn(path, probePort), 5000);
+      await peer.stop();
+    },
+  };
 }
 
 /** RTP payloads of payload type `pt` in UDP payloads sent to `dstPort`, in capture order. */
