@@ -46,7 +46,7 @@ describe.skipIf(skip)("incoming call decision (webhooks.md §2)", () => {
   let rig: CallRig;
   beforeAll(async () => {
     rig = await startCallRig({ timeout: "1s" });
-  });
+  }, 15_000);
   afterAll(async () => {
     await rig?.stop();
   });
@@ -130,7 +130,7 @@ describe.skipIf(skip)("app down (webhooks.md §2, §5)", () => {
   beforeAll(async () => {
     // Port 9 (discard) has no listener on loopback: connection refused.
     rig = await startCallRig({ webhookUrl: "http://127.0.0.1:9/events", retry: 1, timeout: "1s" });
-  });
+  }, 15_000);
   afterAll(async () => {
     await rig?.stop();
   });

@@ -19,7 +19,7 @@ describe.skipIf(skip)("outbound calls to a trunk-host peer", () => {
   beforeAll(async () => {
     [uasPort] = (await freePorts(1)) as [number];
     rig = await startCallRig({ peers: [{ name: "callee", host: "127.0.0.1", port: uasPort }] });
-  });
+  }, 15_000);
   afterAll(async () => {
     await rig?.stop();
   });

@@ -36,7 +36,7 @@ describe.skipIf(skip)("peer by address with a codec allowlist", () => {
   let rig: CallRig;
   beforeAll(async () => {
     rig = await startCallRig({ peers: [{ name: "pbx", host: "127.0.0.1", codecs: ["alaw"] }] });
-  });
+  }, 15_000);
   afterAll(async () => {
     await rig?.stop();
   });
@@ -78,7 +78,7 @@ describe.skipIf(skip)("peer by digest credentials", () => {
     rig = await startCallRig({
       peers: [{ name: "branch", auth: { username: "branch", password: "s3cret" } }],
     });
-  });
+  }, 15_000);
   afterAll(async () => {
     await rig?.stop();
   });

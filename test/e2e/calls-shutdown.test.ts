@@ -15,7 +15,7 @@ describe.skipIf(skip)("shutdown with a call in progress", () => {
   let rig: CallRig;
   beforeAll(async () => {
     rig = await startCallRig({ decide: () => ({ kind: "accept", stream: true }) });
-  });
+  }, 15_000);
   afterAll(async () => {
     await rig?.stop();
   });

@@ -61,7 +61,7 @@ describe.skipIf(skip)("call audio WebSocket", () => {
     rig = await startCallRig({
       decide: () => ({ kind: "accept", stream: true, customParameters: { agent: "sales" } }),
     });
-  });
+  }, 15_000);
   afterAll(async () => {
     await rig?.stop();
   });

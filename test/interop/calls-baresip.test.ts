@@ -28,7 +28,7 @@ describe.skipIf(skip)("baresip caller ⇄ gateway ⇄ app audio", () => {
   let rig: CallRig;
   beforeAll(async () => {
     rig = await startCallRig();
-  });
+  }, 15_000);
   afterAll(async () => {
     await rig?.stop();
   });

@@ -55,7 +55,7 @@ describe.skipIf(skip)("baresip ⇄ gateway mid-call control", () => {
     await bs.ctrl.command("dial", `sip:ivr@127.0.0.1:${sipPort}`);
     callId = (await app.waitForIncoming(1, 5000)).body.call_id;
     await bs.ctrl.waitEvent("CALL_ESTABLISHED", 5000);
-  });
+  }, 15_000);
 
   afterAll(async () => {
     if (manager !== undefined) manager.shutdown();
