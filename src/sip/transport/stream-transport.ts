@@ -201,8 +201,21 @@ export async function createStreamTransport(options: StreamTransportOptions): Pr
     },
   });
 
+  /** Connections being opened: they count against the bound too, or a burst of sends to new
+   * addresses would open more than `maxConnections` before any of them registered. */
+  let connecting = 0;
+
   const connect = async (remote: Endpoint): Promise<Conn | undefined> => {
-    if (conns.size >= maxConnections) return undefined;
+    if (conns.size + connecting >= maxConnections) return undefined;
+    connecting++;
+    try {
+      return await open(remote);
+    } finally {
+      connecting--;
+    }
+  };
+
+  const open = async (remote: Endpoint): Promise<Conn | undefined> => {
     // Bun reports a TLS verification failure only through `handshake` (connect neither throws
     // nor calls `error`), so a TLS connection is used only once its handshake succeeded; a
     // rejected certificate then fails the send at once (RFC 3261 §17.1.4 transport error)

@@ -191,6 +191,22 @@ describe("stream transport bounds", () => {
     first.end();
     second.end();
   });
+
+  test("counts connections still being opened against maxConnections, so a burst of sends cannot exceed it", async () => {
+    const servers = [await stream("TCP", () => {}), await stream("TCP", () => {})];
+    const client = await createStreamTransport({
+      protocol: "TCP",
+      hostname: "127.0.0.1",
+      port: 0,
+      onMessage: () => {},
+      maxConnections: 1,
+    });
+    open.push(client);
+    const sent = await Promise.all(
+      servers.map((s) => client.send(utf8(OPTIONS), { address: "127.0.0.1", port: s.local.port })),
+    );
+    expect(sent).toEqual([true, false]);
+  });
 });
 
 describe("TLS transport", () => {
