@@ -2,6 +2,7 @@
  * Test doubles for the stream's ports: a call that tests drive by hand (state, events, the
  * attached frame source) and a socket that records what the session sends.
  */
+import { expect } from "bun:test";
 import type { EndReason } from "../../src/call/events.ts";
 import type { Logger } from "../../src/lib/logger.ts";
 import { StreamHub } from "../../src/stream/stream-hub.ts";
@@ -12,6 +13,7 @@ import type {
   StreamEncoding,
   StreamFrameSource,
   StreamMetrics,
+  StreamMode,
   StreamSocket,
 } from "../../src/stream/types.ts";
 import { ManualClock } from "../support/manual-clock.ts";
@@ -138,6 +140,15 @@ export function hubRig(encoding: StreamEncoding = "audio/x-mulaw"): HubRig {
     findCall: (id) => calls.get(id),
   });
   return { hub, logs, clock, calls, metrics };
+}
+
+/** Passes the handshake checks for `call` and opens its socket, as the `/ws` route does. */
+export function openSession(rig: HubRig, mode: StreamMode = "twilio", call = new FakeCall()) {
+  rig.calls.set(call.callId, call);
+  const socket = new FakeSocket();
+  expect(rig.hub.reserve(call.callId).ok).toBe(true);
+  const session = rig.hub.open(call.callId, mode, socket);
+  return { call, socket, session, sid: session.streamSid };
 }
 
 export interface LogLine {

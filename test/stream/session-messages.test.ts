@@ -5,16 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { ULAW_DECODE } from "../../src/codec/g711-tables.ts";
-import type { StreamMode } from "../../src/stream/types.ts";
-import { FakeCall, FakeSocket, frameOf, type HubRig, hubRig } from "./fakes.ts";
-
-function open(rig: HubRig, mode: StreamMode = "twilio", call = new FakeCall()) {
-  rig.calls.set(call.callId, call);
-  const socket = new FakeSocket();
-  expect(rig.hub.reserve(call.callId).ok).toBe(true);
-  const session = rig.hub.open(call.callId, mode, socket);
-  return { call, socket, session, sid: session.streamSid };
-}
+import { FakeCall, frameOf, hubRig, openSession as open } from "./fakes.ts";
 
 describe("Twilio message shapes (§3)", () => {
   test("sends connected at once and start at answer with every Twilio field", () => {

@@ -5,16 +5,15 @@
  * keepalive, and the ws metrics.
  */
 import { describe, expect, test } from "bun:test";
-import type { StreamMode } from "../../src/stream/types.ts";
-import { FakeCall, FakeSocket, frameOf, type HubRig, hubRig, l16Base64 } from "./fakes.ts";
-
-function open(rig: HubRig, mode: StreamMode = "twilio", call = new FakeCall()) {
-  rig.calls.set(call.callId, call);
-  const socket = new FakeSocket();
-  expect(rig.hub.reserve(call.callId).ok).toBe(true);
-  const session = rig.hub.open(call.callId, mode, socket);
-  return { call, socket, session };
-}
+import {
+  FakeCall,
+  FakeSocket,
+  frameOf,
+  type HubRig,
+  hubRig,
+  l16Base64,
+  openSession as open,
+} from "./fakes.ts";
 
 /** Pulls the call's stream source like the shared media clock: one frame per 20 ms. */
 function tick(rig: HubRig, call: FakeCall, frames: number): boolean[] {
