@@ -3,16 +3,13 @@
  * Request-URI and AOR (§10.2), and the address the registrar saw us at, read from the top Via
  * of its response (`received`, RFC 3261 §18.2.1; `rport`, RFC 3581 §4).
  */
+import { uriHost } from "../lib/ip.ts";
 import { type SipResponse, topVia } from "../sip/message/index.ts";
 import type { Endpoint, TransportProtocol } from "../sip/ua/sip-service.ts";
 import type { TrunkSettings } from "./types.ts";
 
 export function protocolOf(transport: TrunkSettings["transport"]): TransportProtocol {
   return transport === "udp" ? "UDP" : transport === "tcp" ? "TCP" : "TLS";
-}
-
-function hostText(host: string): string {
-  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
 }
 
 /** RFC 3261 §19.1.2: 5060 for sip over UDP/TCP, 5061 for TLS. */
@@ -24,18 +21,18 @@ function defaultPort(transport: TrunkSettings["transport"]): number {
 export function registrarUri(t: TrunkSettings): string {
   const port = t.port === defaultPort(t.transport) ? "" : `:${t.port}`;
   const transport = t.transport === "udp" ? "" : `;transport=${t.transport}`;
-  return `sip:${hostText(t.host)}${port}${transport}`;
+  return `sip:${uriHost(t.host)}${port}${transport}`;
 }
 
 /** sip.md §2: AOR `sip:<username>@<host>` (From and To of the REGISTER). */
 export function addressOfRecord(t: TrunkSettings): string {
-  return `sip:${t.username}@${hostText(t.host)}`;
+  return `sip:${t.username}@${uriHost(t.host)}`;
 }
 
 /** §10.2.1: where requests for the AOR reach us; `transport` so the registrar uses the same one. */
 export function contactUri(t: TrunkSettings, at: Endpoint): string {
   const transport = t.transport === "udp" ? "" : `;transport=${t.transport}`;
-  return `sip:${t.username}@${hostText(at.address)}:${at.port}${transport}`;
+  return `sip:${t.username}@${uriHost(at.address)}:${at.port}${transport}`;
 }
 
 /**

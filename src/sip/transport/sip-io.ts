@@ -4,6 +4,7 @@
  * `received`/`rport` on requests (§18.2.1), adds our top Via to outgoing requests (§18.1.1,
  * RFC 3581 `rport`), and routes responses (§18.2.2). No transaction logic here.
  */
+import { uriHost } from "../../lib/ip.ts";
 import type { Logger } from "../../lib/logger.ts";
 import { nullLogger } from "../../lib/logger.ts";
 import type { Random } from "../../lib/random.ts";
@@ -105,12 +106,17 @@ export class SipIo {
   withOurVia(request: SipRequest, protocol: TransportProtocol, branch: string): SipRequest {
     const transport = this.transports.get(protocol);
     const local = transport?.local ?? { address: "127.0.0.1", port: 5060 };
-    const host = local.address.includes(":") ? `[${local.address}]` : local.address;
     const params = new Map<string, string | null>([
       ["branch", branch],
       ["rport", null],
     ]);
-    const via = serializeVia({ protocol: "SIP/2.0", transport: protocol, host, port: local.port, params });
+    const via = serializeVia({
+      protocol: "SIP/2.0",
+      transport: protocol,
+      host: uriHost(local.address),
+      port: local.port,
+      params,
+    });
     return { ...request, headers: [{ name: "Via", value: via }, ...request.headers] };
   }
 

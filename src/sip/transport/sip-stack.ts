@@ -14,6 +14,7 @@
  * for unknown dialogs → 481, CANCEL matching nothing → 481, everything 503 once stopping.
  */
 import type { Clock, Timers } from "../../lib/clock.ts";
+import { uriHost } from "../../lib/ip.ts";
 import { type Logger, nullLogger } from "../../lib/logger.ts";
 import { type Random, randomHex } from "../../lib/random.ts";
 import type { DigestCredentials } from "../auth/index.ts";
@@ -241,8 +242,7 @@ export class SipStack implements SipService {
   /** `sip:<bound address>:<port>;transport=<t>` of the transport, for Contact headers. */
   contactUri(protocol: TransportProtocol, user?: string): string {
     const local = this.local(protocol) ?? { address: "127.0.0.1", port: 5060 };
-    const host = local.address.includes(":") ? `[${local.address}]` : local.address;
-    return `sip:${user !== undefined ? `${user}@` : ""}${host}:${local.port};transport=${protocol.toLowerCase()}`;
+    return `sip:${user !== undefined ? `${user}@` : ""}${uriHost(local.address)}:${local.port};transport=${protocol.toLowerCase()}`;
   }
 
   invite(opts: InviteOptions): OutgoingCall | undefined {

@@ -3,6 +3,7 @@
  * messages with their source address and sends bytes to an address, over UDP, TCP or TLS.
  */
 
+import { uriHost } from "../../lib/ip.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { Endpoint, TransportProtocol } from "../ua/sip-service.ts";
 
@@ -36,7 +37,7 @@ export interface SipTransport {
 
 /** `host:port` key; IPv6 addresses are bracketed so the key is unambiguous. */
 export function endpointKey(e: Endpoint): string {
-  return e.address.includes(":") ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+  return `${uriHost(e.address)}:${e.port}`;
 }
 
 /** Strips brackets from an IPv6 reference (`[::1]` → `::1`). */
