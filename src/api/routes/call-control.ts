@@ -10,6 +10,7 @@
  */
 import type { Context } from "hono";
 import type { CallManager } from "../../call/call-manager.ts";
+import { callNotFound, wrongState } from "../../call/control-errors.ts";
 import type { CallView, CommandError } from "../../call/index.ts";
 import type { Result } from "../../lib/result.ts";
 import type { RouteModule } from "../deps.ts";
@@ -75,15 +76,9 @@ export function callControlRoutes(calls: CallControlPort, options: CallControlRo
       const callId = id(c);
       // 404/409 before a fetch that may take 10 s (rest-api.md §3 `…/play` status table).
       const view = calls.get(callId);
-      if (view === undefined)
-        return errorResponse(new ApiError("not_found", `call '${callId}' does not exist`));
+      if (view === undefined) return failure(callNotFound(callId));
       if (view.status !== "in_progress" && view.status !== "on_hold")
-        return errorResponse(
-          new ApiError(
-            "conflict",
-            `call '${callId}' is ${view.status}; allowed only when in_progress or on_hold`,
-          ),
-        );
+        return failure(wrongState(callId, view.status, "in_progress or on_hold"));
       const b = body.value;
       const pcm = await options.audio.load(b.url !== undefined ? { url: b.url } : { audio: b.audio ?? "" });
       if (!pcm.ok) return errorResponse(pcm.error);

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { CallManager } from "../../call/call-manager.ts";
+import { callNotFound } from "../../call/control-errors.ts";
 import type { CallError } from "../../call/errors.ts";
 import type { CallView } from "../../call/index.ts";
 import type { RouteModule } from "../deps.ts";
@@ -67,10 +68,6 @@ function apiError(e: CallError): ApiError {
   return new ApiError(e.apiCode, e.message);
 }
 
-function notFound(callId: string): Response {
-  return errorResponse(new ApiError("not_found", `call '${callId}' does not exist`));
-}
-
 export function callsRoutes(calls: CallsPort, options: CallsRouteOptions): RouteModule {
   return (app) => {
     app.post("/v1/calls", async (c) => {
@@ -105,7 +102,7 @@ export function callsRoutes(calls: CallsPort, options: CallsRouteOptions): Route
     app.get("/v1/calls/:call_id", (c) => {
       const id = c.req.param("call_id");
       const call = calls.get(id);
-      return call === undefined ? notFound(id) : c.json(callObject(call));
+      return call === undefined ? errorResponse(apiError(callNotFound(id))) : c.json(callObject(call));
     });
 
     app.delete("/v1/calls/:call_id", (c) => {
