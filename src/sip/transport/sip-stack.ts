@@ -63,13 +63,24 @@ export class SipStack implements SipService {
   private readonly allow: string;
   private handlers: SipServiceHandlers = {};
   private stopping = false;
+  // Bounds: the four maps keyed by transaction id hold at most one entry per live transaction
+  // (the layer caps those at `maxTransactions`, answering 503 beyond) and are emptied in
+  // `onTerminated`, which every transaction reaches (Timers B/D/F/H/J/K/L, RFC 3261 §17).
   private readonly outgoingByTx = new Map<string, OutgoingCall>();
   private readonly incomingByTx = new Map<string, IncomingCall>();
-  /** Accepted INVITEs waiting for their ACK; they outlive the server transaction (RFC 6026 Timer L). */
-  private readonly awaitingAck = new Set<IncomingCall>();
   private readonly nonInviteByTx = new Map<string, (outcome: RequestOutcome) => void>();
-  private readonly dialogs = new Map<string, SipDialog>();
   private readonly serverTx = new Map<string, Transaction<Source>>();
+  /**
+   * Accepted INVITEs waiting for their ACK; they outlive the server transaction (RFC 6026 Timer
+   * L) and leave on the ACK or after 64*T1 without one (§13.3.1.4).
+   */
+  private readonly awaitingAck = new Set<IncomingCall>();
+  /**
+   * Confirmed dialogs, one per call: left on BYE either way (`SipDialog.end`). The call layer
+   * owns every call, ends each one with a BYE (also on ACK timeout, sip.md §5) and bounds how
+   * many exist (RTP ports, pending-webhook cap), so this map is bounded through it.
+   */
+  private readonly dialogs = new Map<string, SipDialog>();
   private readonly incomingHost: IncomingCallHost;
   private readonly dialogHost: DialogHost;
   private readonly inbound: InboundRequests;
@@ -119,9 +130,14 @@ export class SipStack implements SipService {
                 dest.connection,
               )
             : this.io.sendResponse(message, dest);
-        sent.then((ok) => {
-          if (!ok) this.layer.transportError(tx);
-        });
+        // Transports resolve false rather than reject (their send paths are guarded); the
+        // catch keeps an unexpected rejection from becoming an unhandled one.
+        sent.then(
+          (ok) => {
+            if (!ok) this.layer.transportError(tx);
+          },
+          () => this.layer.transportError(tx),
+        );
       },
       tu: {
         onRequest: (request, tx) => {
