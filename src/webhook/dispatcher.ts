@@ -8,7 +8,8 @@
  *
  * Bounds (DESIGN.md "Bounded everything"): at most `maxQueuedPerCall` events waiting per call and
  * `maxQueued` in total. An event that does not fit is dead-lettered at once with error
- * `"queue full"` and 0 attempts, counted as a failure and logged. `call.ended` is exempt from
+ * `"queue full"` and 0 attempts, counted as a failure and logged once per overflow (not per
+ * event, so a remote key-press flood cannot become a log flood). `call.ended` is exempt from
  * the per-call bound (it comes once per call) so a DTMF flood cannot cost the app a call's end.
  */
 import type { CallEvent } from "../call/events.ts";
@@ -48,7 +49,12 @@ interface Pending {
   readonly url: string;
 }
 
-interface CallQueue {
+/** Whether the current overflow of a bound was already logged; cleared once it has room again. */
+interface OverflowLog {
+  warned: boolean;
+}
+
+interface CallQueue extends OverflowLog {
   readonly items: Pending[];
 }
 
@@ -56,6 +62,7 @@ export class WebhookDispatcher {
   private readonly calls = new Map<string, CallQueue>();
   private queued = 0;
   private idleWaiters: Array<() => void> = [];
+  private readonly totalOverflow: OverflowLog = { warned: false };
   private readonly maxPerCall: number;
   private readonly maxTotal: number;
 
@@ -75,17 +82,21 @@ export class WebhookDispatcher {
     let q = this.calls.get(event.callId);
     const perCallFull = q !== undefined && q.items.length >= this.maxPerCall && event.type !== "call.ended";
     if (perCallFull || this.queued >= this.maxTotal) {
-      this.o.logger.warn("webhook queue full, event dead-lettered", {
-        call_id: event.callId,
-        event: event.type,
-        queued: this.queued,
-      });
+      const overflow = perCallFull && q !== undefined ? q : this.totalOverflow;
+      if (!overflow.warned) {
+        overflow.warned = true;
+        this.o.logger.warn("webhook queue full, events dead-lettered until it has room", {
+          call_id: event.callId,
+          event: event.type,
+          queued: this.queued,
+        });
+      }
       this.giveUp(item, "queue full", 0);
       return false;
     }
     this.queued++;
     if (q === undefined) {
-      q = { items: [item] };
+      q = { items: [item], warned: false };
       this.calls.set(event.callId, q);
       void this.run(event.callId, q);
     } else {
@@ -125,6 +136,8 @@ export class WebhookDispatcher {
       await this.deliver(item);
       q.items.shift();
       this.queued--;
+      if (q.items.length < this.maxPerCall) q.warned = false;
+      if (this.queued < this.maxTotal) this.totalOverflow.warned = false;
     }
     this.calls.delete(callId);
     if (this.queued === 0) for (const w of this.idleWaiters.slice()) w();

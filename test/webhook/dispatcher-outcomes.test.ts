@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { type Logger, nullLogger } from "../../src/lib/logger.ts";
 import { dispatcherHarness, dtmf, EVENTS_URL, ended } from "./dispatcher-fixture.ts";
 import { settle } from "./fake-http.ts";
 
@@ -81,6 +82,21 @@ describe("lifecycle webhook queue bounds (DESIGN.md: bounded everything)", () =>
     expect(h.metrics.webhooksTotal.child("failure").value).toBe(1);
     // Other calls have their own bound.
     expect(h.dispatcher.enqueue(dtmf("CA2", "1"))).toBe(true);
+  });
+
+  test("logs one warning per overflow, not one per dead-lettered event, and warns again after the queue had room", async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { ...nullLogger, warn: (msg) => warnings.push(msg) };
+    const h = dispatcherHarness({ maxQueuedPerCall: 1, logger });
+    h.http.auto = () => ({ status: 200, body: "" });
+    h.dispatcher.enqueue(dtmf("CA1", "1"));
+    for (const d of ["2", "3", "4"]) expect(h.dispatcher.enqueue(dtmf("CA1", d))).toBe(false);
+    expect(h.dlq.length).toBe(3);
+    expect(warnings).toEqual(["webhook queue full, events dead-lettered until it has room"]);
+    await settle();
+    h.dispatcher.enqueue(dtmf("CA1", "5"));
+    expect(h.dispatcher.enqueue(dtmf("CA1", "6"))).toBe(false);
+    expect(warnings).toHaveLength(2);
   });
 
   test("still admits call.ended when the call's queue is full", async () => {
