@@ -3,7 +3,7 @@
  * from the injected Random, reading the reflexive address out of a success response, and
  * building a success response (for responders and tests). Pure.
  */
-import { fromUtf8, utf8 } from "../lib/bytes.ts";
+import { constantTimeEqual, fromUtf8, utf8 } from "../lib/bytes.ts";
 import type { Random } from "../lib/random.ts";
 import { ok, parseError, type Result } from "../lib/result.ts";
 import {
@@ -59,12 +59,6 @@ export interface BindingResult {
   software?: string;
 }
 
-function sameId(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** ERROR-CODE (§14.8): class × 100 + number, then a reason phrase. */
 function errorText(value: Uint8Array | undefined): string {
   if (value === undefined || value.length < 4) return "error response without ERROR-CODE";
@@ -82,7 +76,7 @@ export function readBindingResponse(data: Uint8Array, transactionId: Uint8Array)
   const m = decoded.value;
   if (m.method !== METHOD_BINDING) return parseError("not a Binding message");
   // §6.3: responses are matched to their request by transaction id.
-  if (!sameId(m.transactionId, transactionId)) return parseError("transaction id does not match");
+  if (!constantTimeEqual(m.transactionId, transactionId)) return parseError("transaction id does not match");
   if (m.class === "error") return parseError(errorText(findAttribute(m, ATTR.ERROR_CODE)));
   if (m.class !== "success") return parseError(`unexpected ${m.class} message`);
   const softwareValue = findAttribute(m, ATTR.SOFTWARE);
