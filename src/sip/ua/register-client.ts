@@ -110,6 +110,18 @@ export function backoffDelay(failures: number): number {
   return Math.min(REGISTER_BACKOFF_MAX_MS, REGISTER_BACKOFF_START_MS * 2 ** Math.min(failures, 16));
 }
 
+/**
+ * The longest timer delay a host can honour: JS timers hold a signed 32-bit millisecond count
+ * and fire at once beyond it, so a registrar granting more than ~49 days (Expires allows up to
+ * 2^32-1 s, RFC 3261 §20.19) would otherwise turn the refresh into a REGISTER storm.
+ */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** sip.md §2: refresh at 50 % of the granted lifetime. */
+function refreshDelay(expires: number): number {
+  return Math.min(expires * 500, MAX_TIMER_DELAY_MS);
+}
+
 function registerRequest(state: RegisterState, expires: number): SipRequest {
   const c = state.config;
   return createRequest({
@@ -215,7 +227,7 @@ function onResponse(state: RegisterState, response: SipResponse): RegisterStep {
       state: next,
       actions: [
         { kind: "registered", expires },
-        { kind: "start-timer", timer: "refresh", delayMs: expires * 500 },
+        { kind: "start-timer", timer: "refresh", delayMs: refreshDelay(expires) },
       ],
     };
   }

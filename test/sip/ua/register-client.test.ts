@@ -119,6 +119,15 @@ describe("REGISTER client (sip.md §2)", () => {
     ]);
   });
 
+  test("caps the refresh delay at 2^31-1 ms when the registrar grants a lifetime longer than a timer can hold", () => {
+    const a = start(false);
+    const huge = drive(a.state, reply(sent(a.actions), 200, [{ name: "Expires", value: "4294967295" }]));
+    expect(huge.actions).toEqual([
+      { kind: "registered", expires: 4294967295 },
+      { kind: "start-timer", timer: "refresh", delayMs: 2 ** 31 - 1 },
+    ]);
+  });
+
   test("falls back to the Expires header, then to the requested value", () => {
     const a = start(false);
     const withHeader = drive(a.state, reply(sent(a.actions), 200, [{ name: "Expires", value: "30" }]));
