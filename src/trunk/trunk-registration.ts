@@ -63,6 +63,12 @@ export class TrunkRegistration {
   private current: Mutable<TrunkState>;
   private target: SipTarget | undefined;
   private lastEmitted = "";
+  /**
+   * True after a re-REGISTER made at once because a 2xx named another address, until a 2xx
+   * confirms the address. A registrar (or NAT) whose view changes on every answer then gets the
+   * corrected Contact with the next refresh instead of an endless immediate loop.
+   */
+  private natReRegistered = false;
 
   constructor(private readonly o: TrunkRegistrationOptions) {
     this.current = { name: o.trunk.name, registered: false, phase: "idle" };
@@ -245,12 +251,20 @@ export class TrunkRegistration {
     }
     if (!outcome.ok) return this.step({ kind: "timeout" });
     const response = outcome.response;
-    const reRegister = this.learnNat(response);
+    const moved = this.learnNat(response);
     this.step({ kind: "response", response });
-    if (reRegister && this.machine?.phase === "registered") {
+    if (this.machine?.phase !== "registered") return;
+    if (!moved) {
+      this.natReRegistered = false;
+    } else if (!this.natReRegistered) {
       // The binding just made names an address the registrar cannot reach: replace it now.
+      this.natReRegistered = true;
       this.clearTimer("refresh");
       this.step({ kind: "timer", timer: "refresh" });
+    } else {
+      this.o.logger.warn("trunk: registrar sees us at a new address on every answer", {
+        trunk: this.o.trunk.name,
+      });
     }
   }
 

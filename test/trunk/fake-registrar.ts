@@ -23,8 +23,11 @@ import { seededRandom } from "../support/seeded-random.ts";
 export interface FakeRegistrarOptions {
   clock: ManualClock;
   users: Record<string, string>;
-  /** Where the registrar says our requests come from (NAT): stamped as received/rport. */
-  seenFrom?: { address: string; port: number };
+  /**
+   * Where the registrar says our requests come from (NAT): stamped as received/rport. A
+   * function is asked on every response (a NAT that keeps changing its mapping).
+   */
+  seenFrom?: { address: string; port: number } | (() => { address: string; port: number });
   /** Lifetime granted as Contact;expires (default: the requested Expires). */
   grant?: number;
   minExpires?: number;
@@ -79,10 +82,11 @@ export class FakeRegistrar {
   private respond(req: SipRequest, status: number, headers: Array<{ name: string; value: string }> = []) {
     let res: SipResponse = createResponse(req, status, undefined, { headers, toTag: "reg" });
     const via = topVia(res);
-    if (via !== undefined && this.o.seenFrom !== undefined) {
+    const seen = typeof this.o.seenFrom === "function" ? this.o.seenFrom() : this.o.seenFrom;
+    if (via !== undefined && seen !== undefined) {
       const params = new Map(via.params);
-      params.set("received", this.o.seenFrom.address);
-      params.set("rport", String(this.o.seenFrom.port));
+      params.set("received", seen.address);
+      params.set("rport", String(seen.port));
       res = withTopVia(res, { ...via, params });
     }
     return { ok: true, response: res } as const;

@@ -198,6 +198,22 @@ describe("NAT and public address", () => {
     await h.run(30_000);
     expect(h.registrar.sent.length).toBe(3); // then only the normal refresh
   });
+
+  test("a registrar whose view of us changes on every answer gets one immediate corrected REGISTER, then only refreshes", async () => {
+    let port = 40_000;
+    const h = harness([trunk()], {
+      noChallenge: true,
+      seenFrom: () => ({ address: "203.0.113.5", port: port++ }),
+    });
+    h.manager.start();
+    await h.run(0);
+    expect(h.registrar.sent.length).toBe(2);
+    expect(h.manager.isRegistered("pbx")).toBe(true);
+    await h.run(30_000);
+    expect(h.registrar.sent.length).toBe(3);
+    // Each REGISTER carries the address the previous answer named.
+    expect(getHeader(h.registrar.sent[2]!.request, "Contact")).toBe("<sip:alice@203.0.113.5:40001>");
+  });
 });
 
 describe("shutdown", () => {
