@@ -65,6 +65,11 @@ export interface RegisterState {
   /** Nonce answered by `pending`, to detect a repeated challenge. */
   answeredNonce?: string;
   challenges: number;
+  /**
+   * The attempt in flight already answered a 423 (§10.2.8). A second 423 fails the attempt
+   * instead, so a registrar raising Min-Expires on every answer cannot drive a REGISTER loop.
+   */
+  raisedToMinExpires: boolean;
   /** True once a 2xx was received: a binding may exist that stop must remove. */
   bound: boolean;
 }
@@ -101,6 +106,7 @@ export function initialRegisterState(config: RegisterConfig): RegisterState {
     requestedExpires: config.expires ?? DEFAULT_REGISTER_EXPIRES,
     failures: 0,
     challenges: 0,
+    raisedToMinExpires: false,
     bound: false,
   };
 }
@@ -138,8 +144,12 @@ function registerRequest(state: RegisterState, expires: number): SipRequest {
   });
 }
 
-function sendNew(state: RegisterState, phase: "registering" | "unregistering"): RegisterStep {
-  const next: RegisterState = { ...state, phase, cseq: state.cseq + 1, challenges: 0 };
+function sendNew(
+  state: RegisterState,
+  phase: "registering" | "unregistering",
+  raisedToMinExpires = false,
+): RegisterStep {
+  const next: RegisterState = { ...state, phase, cseq: state.cseq + 1, challenges: 0, raisedToMinExpires };
   delete next.answeredNonce;
   const request = registerRequest(next, phase === "unregistering" ? 0 : next.requestedExpires);
   next.pending = request;
@@ -232,10 +242,11 @@ function onResponse(state: RegisterState, response: SipResponse): RegisterStep {
     };
   }
   if (response.status === 423) {
-    // RFC 3261 §10.2.8: retry with at least Min-Expires.
+    // RFC 3261 §10.2.8: retry with at least Min-Expires (once per attempt, see raisedToMinExpires).
+    if (state.raisedToMinExpires) return fail(state, "423 again after raising to Min-Expires", 423);
     const min = Number(getHeader(response, "Min-Expires")?.trim());
     if (Number.isInteger(min) && min > state.requestedExpires && min <= 0xffffffff) {
-      return sendNew({ ...state, requestedExpires: min }, "registering");
+      return sendNew({ ...state, requestedExpires: min }, "registering", true);
     }
     return fail(state, "423 without a usable Min-Expires", 423);
   }

@@ -152,6 +152,28 @@ describe("REGISTER client (sip.md §2)", () => {
     expect(step.state.phase).toBe("registering");
   });
 
+  test("a second 423 for the same attempt fails it and backs off instead of raising again", () => {
+    const a = start(false);
+    const raised = drive(a.state, reply(sent(a.actions), 423, [{ name: "Min-Expires", value: "3600" }]));
+    const again = drive(
+      raised.state,
+      reply(sent(raised.actions), 423, [{ name: "Min-Expires", value: "3601" }]),
+    );
+    expect(again.state.phase).toBe("backoff");
+    expect(again.actions).toEqual([
+      {
+        kind: "unregistered",
+        reason: "423 again after raising to Min-Expires",
+        status: 423,
+        retryInMs: 1000,
+      },
+      { kind: "start-timer", timer: "retry", delayMs: 1000 },
+    ]);
+    // The next attempt asks for the lifetime learnt first.
+    const retry = registerStep(again.state, { kind: "timer", timer: "retry" });
+    expect(getHeader(sent(retry.actions), "Expires")).toBe("3600");
+  });
+
   test("backs off 1 s, 2 s, 4 s … and never beyond 60 s, forever", () => {
     expect([0, 1, 2, 3, 4, 5, 6, 7, 50].map(backoffDelay)).toEqual([
       1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000,
