@@ -220,7 +220,7 @@ export class StreamSession implements StreamCallListener, PlayoutQueueEvents {
     }
     const n = decodeNativeFrame(bytes);
     if (!n.ok) {
-      this.ignore(`bad native frame: ${n.error}`);
+      this.ignore("bad native frame", n.error);
       return;
     }
     this.queue.appendL16(bytes, NATIVE_HEADER_BYTES, n.value);
@@ -299,8 +299,12 @@ export class StreamSession implements StreamCallListener, PlayoutQueueEvents {
     this.teardown();
   }
 
-  private ignore(reason: string): void {
-    if (this.log.enabled("debug")) this.log.debug("ignored client message", { reason });
+  /** §8: logged at debug only; the reason text is built only when debug is on (hostile input is frequent). */
+  private ignore(reason: string, detail?: string): void {
+    if (!this.log.enabled("debug")) return;
+    this.log.debug("ignored client message", {
+      reason: detail === undefined ? reason : `${reason}: ${detail}`,
+    });
   }
 
   /** §2.5 / §6 "Call end / socket close": queue discarded, un-echoed marks dropped. */
