@@ -27,6 +27,16 @@ function invite(a: SipStack, b: SipStack, protocol: TransportProtocol): SipReque
   });
 }
 
+/** Our INVITE from `a` to `b` over `protocol`. */
+function dial(a: SipStack, b: SipStack, protocol: TransportProtocol) {
+  const call = a.invite({
+    target: { protocol, address: "127.0.0.1", port: b.local(protocol)!.port },
+    request: invite(a, b, protocol),
+  });
+  if (call === undefined) throw new Error("no INVITE transaction");
+  return call;
+}
+
 describe("SipStack on loopback", () => {
   for (const protocol of ["UDP", "TCP"] as const) {
     test(`${protocol}: INVITE → 180 → 200 → ACK confirms, then BYE reaches the callee`, async () => {
@@ -45,11 +55,7 @@ describe("SipStack on loopback", () => {
           bye: (_d, req) => done(req.method),
         }),
       );
-      const bl = b.local(protocol)!;
-      const call = a.invite({
-        target: { protocol, address: "127.0.0.1", port: bl.port },
-        request: invite(a, b, protocol),
-      })!;
+      const call = dial(a, b, protocol);
       const ringing = until<number>((done) => call.on("provisional", (r) => done(r.status)));
       const answered = until<string>((done) =>
         call.on("answered", ({ response }) => done(fromUtf8(response.body))),
@@ -73,11 +79,7 @@ describe("SipStack on loopback", () => {
         call.accept({ body: utf8("v=0\r\nanswer\r\n"), contentType: "application/sdp" });
       },
     });
-    const bl = b.local("UDP")!;
-    const call = a.invite({
-      target: { protocol: "UDP", address: "127.0.0.1", port: bl.port },
-      request: invite(a, b, "UDP"),
-    })!;
+    const call = dial(a, b, "UDP");
     const dialog = await until<SipDialogHandle>((done) => call.on("answered", ({ dialog }) => done(dialog)));
     const re = dialog.reinvite({ body: utf8("v=0\r\na=sendonly\r\n"), contentType: "application/sdp" })!;
     const same = await until<SipDialogHandle>((done) => re.on("answered", ({ dialog }) => done(dialog)));
@@ -96,11 +98,7 @@ describe("SipStack on loopback", () => {
     const a = await stack({ protocol: "TLS", tls });
     const b = await stack({ protocol: "TLS", tls });
     b.setHandlers({ invite: (call) => call.accept() });
-    const bl = b.local("TLS")!;
-    const call = a.invite({
-      target: { protocol: "TLS", address: "127.0.0.1", port: bl.port },
-      request: invite(a, b, "TLS"),
-    })!;
+    const call = dial(a, b, "TLS");
     const dialog = await until<SipDialogHandle>((done) => call.on("answered", ({ dialog }) => done(dialog)));
     expect(dialog.peer.protocol).toBe("TLS");
     const bye = await dialog.bye();
@@ -123,11 +121,7 @@ describe("SipStack on loopback", () => {
       },
     });
     a.setHandlers({ invite: (call) => call.accept() });
-    const bl = b.local("UDP")!;
-    const call = a.invite({
-      target: { protocol: "UDP", address: "127.0.0.1", port: bl.port },
-      request: invite(a, b, "UDP"),
-    })!;
+    const call = dial(a, b, "UDP");
     const dialog = await until<SipDialogHandle>((done) => call.on("answered", ({ dialog }) => done(dialog)));
     const ours = dialog.reinvite()!;
     await until<number>((done) => ours.on("provisional", (r) => done(r.status)));
@@ -242,11 +236,7 @@ describe("SipStack on loopback", () => {
         },
       }),
     );
-    const bl = b.local("UDP")!;
-    const call = a.invite({
-      target: { protocol: "UDP", address: "127.0.0.1", port: bl.port },
-      request: invite(a, b, "UDP"),
-    })!;
+    const call = dial(a, b, "UDP");
     await until<number>((done) => call.on("provisional", (r) => done(r.status)));
     const cancelled = until<boolean>((done) => call.on("cancelled", () => done(true)));
     call.cancel();
@@ -258,11 +248,7 @@ describe("SipStack on loopback", () => {
     const a = await stack();
     const b = await stack();
     b.setHandlers({ invite: (call) => call.reject(486) });
-    const bl = b.local("UDP")!;
-    const call = a.invite({
-      target: { protocol: "UDP", address: "127.0.0.1", port: bl.port },
-      request: invite(a, b, "UDP"),
-    })!;
+    const call = dial(a, b, "UDP");
     const failed = await until<number>((done) => call.on("failed", (f) => done(f.status)));
     expect(failed).toBe(486);
   });
