@@ -6,7 +6,7 @@
 import type { StreamEncoding } from "./types.ts";
 
 /** §3: constant `accountSid` (no Twilio account behind the gateway). */
-export const ACCOUNT_SID = "AC00000000000000000000000000000000";
+const ACCOUNT_SID = "AC00000000000000000000000000000000";
 
 /** §3 `connected`: the one message without `sequenceNumber` and `streamSid`. */
 export const CONNECTED_MESSAGE = '{"event":"connected","protocol":"Call","version":"1.0.0"}';

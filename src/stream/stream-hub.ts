@@ -17,7 +17,7 @@ import type { StreamCallPort, StreamEncoding, StreamMetrics, StreamMode, StreamS
 const RESERVATION_MS = 10_000;
 
 /** §2.6: ping every 20 s; no pong by the next sweep → terminate. */
-export const KEEPALIVE_INTERVAL_MS = 20_000;
+const KEEPALIVE_INTERVAL_MS = 20_000;
 
 export interface StreamHubOptions {
   readonly clock: Clock;

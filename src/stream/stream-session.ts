@@ -35,9 +35,9 @@ import type {
 /** §8: any single message larger than this closes the socket with 1009. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** RFC 6455 §7.4.1 close codes used by §2 and §8. */
-export const CLOSE_NORMAL = 1000;
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_MESSAGE_TOO_BIG = 1009;
+const CLOSE_NORMAL = 1000;
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_MESSAGE_TOO_BIG = 1009;
 
 /** Media frames are 20 ms apart; timestamps never go back or repeat (§3 `media`). */
 const FRAME_MS = 20;
