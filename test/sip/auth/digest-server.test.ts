@@ -19,6 +19,11 @@ function authorize(challengeValue: string, password: string, nc = 1, method = "I
   );
 }
 
+/** Verifies an INVITE's Authorization against PASSWORDS. */
+function verify(store: NonceStore, authorization: string, now: number) {
+  return verifyAuthorization(store, { authorization, method: "INVITE", now, passwordFor });
+}
+
 describe("digest server", () => {
   test("challenges with realm xbridge, a 128-bit hex nonce, MD5 and qop=auth (sip.md §3)", () => {
     const store = new NonceStore({ random: seededRandom(9) });
@@ -35,58 +40,30 @@ describe("digest server", () => {
   test("accepts a correct response to a nonce it issued", () => {
     const store = new NonceStore({ random: seededRandom(10) });
     const ch = buildChallenge(store.issue(1000));
-    const r = verifyAuthorization(store, {
-      authorization: authorize(ch, "alicepw"),
-      method: "INVITE",
-      now: 2000,
-      passwordFor,
-    });
+    const r = verify(store, authorize(ch, "alicepw"), 2000);
     expect(r).toEqual({ verdict: "ok", username: "alice" });
   });
 
   test("accepts a SHA-256 challenge answered with SHA-256", () => {
     const store = new NonceStore({ random: seededRandom(10) });
     const ch = buildChallenge(store.issue(0), { algorithm: "SHA-256" });
-    expect(
-      verifyAuthorization(store, {
-        authorization: authorize(ch, "alicepw"),
-        method: "INVITE",
-        now: 1,
-        passwordFor,
-      }).verdict,
-    ).toBe("ok");
+    expect(verify(store, authorize(ch, "alicepw"), 1).verdict).toBe("ok");
   });
 
   test("refuses a replayed Authorization (same nonce and nc) with forbidden", () => {
     const store = new NonceStore({ random: seededRandom(11) });
     const ch = buildChallenge(store.issue(0));
     const auth = authorize(ch, "alicepw");
-    expect(
-      verifyAuthorization(store, { authorization: auth, method: "INVITE", now: 1, passwordFor }).verdict,
-    ).toBe("ok");
-    const again = verifyAuthorization(store, { authorization: auth, method: "INVITE", now: 2, passwordFor });
+    expect(verify(store, auth, 1).verdict).toBe("ok");
+    const again = verify(store, auth, 2);
     expect(again).toEqual({ verdict: "forbidden", reason: "nonce count replayed" });
   });
 
   test("accepts the same nonce again with a higher nc", () => {
     const store = new NonceStore({ random: seededRandom(12) });
     const ch = buildChallenge(store.issue(0));
-    expect(
-      verifyAuthorization(store, {
-        authorization: authorize(ch, "alicepw", 1),
-        method: "INVITE",
-        now: 1,
-        passwordFor,
-      }).verdict,
-    ).toBe("ok");
-    expect(
-      verifyAuthorization(store, {
-        authorization: authorize(ch, "alicepw", 2),
-        method: "INVITE",
-        now: 2,
-        passwordFor,
-      }).verdict,
-    ).toBe("ok");
+    expect(verify(store, authorize(ch, "alicepw", 1), 1).verdict).toBe("ok");
+    expect(verify(store, authorize(ch, "alicepw", 2), 2).verdict).toBe("ok");
   });
 
   test("makes a nonce single-use when the client sends no qop", () => {
@@ -95,23 +72,14 @@ describe("digest server", () => {
     const auth = authorize(`Digest realm="xbridge", nonce="${nonce}"`, "alicepw");
     const sent = parseDigestParams(auth);
     expect(sent.ok && sent.value.has("qop")).toBe(false);
-    expect(
-      verifyAuthorization(store, { authorization: auth, method: "INVITE", now: 1, passwordFor }).verdict,
-    ).toBe("ok");
-    expect(
-      verifyAuthorization(store, { authorization: auth, method: "INVITE", now: 2, passwordFor }).verdict,
-    ).toBe("forbidden");
+    expect(verify(store, auth, 1).verdict).toBe("ok");
+    expect(verify(store, auth, 2).verdict).toBe("forbidden");
   });
 
   test("answers stale for a correct response to a nonce older than 5 minutes", () => {
     const store = new NonceStore({ random: seededRandom(14) });
     const ch = buildChallenge(store.issue(0));
-    const r = verifyAuthorization(store, {
-      authorization: authorize(ch, "alicepw"),
-      method: "INVITE",
-      now: NONCE_LIFETIME_MS,
-      passwordFor,
-    });
+    const r = verify(store, authorize(ch, "alicepw"), NONCE_LIFETIME_MS);
     expect(r).toEqual({ verdict: "stale" });
     expect(buildChallenge("abc", { stale: true })).toContain("stale=true");
   });
@@ -119,36 +87,17 @@ describe("digest server", () => {
   test("refuses a wrong password with forbidden, without burning the nonce", () => {
     const store = new NonceStore({ random: seededRandom(15) });
     const ch = buildChallenge(store.issue(0));
-    expect(
-      verifyAuthorization(store, {
-        authorization: authorize(ch, "wrong"),
-        method: "INVITE",
-        now: 1,
-        passwordFor,
-      }),
-    ).toEqual({
+    expect(verify(store, authorize(ch, "wrong"), 1)).toEqual({
       verdict: "forbidden",
       reason: "wrong response",
     });
-    expect(
-      verifyAuthorization(store, {
-        authorization: authorize(ch, "alicepw"),
-        method: "INVITE",
-        now: 2,
-        passwordFor,
-      }).verdict,
-    ).toBe("ok");
+    expect(verify(store, authorize(ch, "alicepw"), 2).verdict).toBe("ok");
   });
 
   test("refuses a response computed for another method", () => {
     const store = new NonceStore({ random: seededRandom(16) });
     const ch = buildChallenge(store.issue(0));
-    const r = verifyAuthorization(store, {
-      authorization: authorize(ch, "alicepw", 1, "REGISTER"),
-      method: "INVITE",
-      now: 1,
-      passwordFor,
-    });
+    const r = verify(store, authorize(ch, "alicepw", 1, "REGISTER"), 1);
     expect(r.verdict).toBe("forbidden");
   });
 
@@ -156,17 +105,12 @@ describe("digest server", () => {
     const store = new NonceStore({ random: seededRandom(17) });
     const nonce = store.issue(0);
     const foreignNonce = authorize('Digest realm="xbridge", nonce="deadbeef", qop="auth"', "alicepw");
-    expect(
-      verifyAuthorization(store, { authorization: foreignNonce, method: "INVITE", now: 1, passwordFor }),
-    ).toEqual({
+    expect(verify(store, foreignNonce, 1)).toEqual({
       verdict: "forbidden",
       reason: "nonce not issued by us",
     });
     const foreignRealm = authorize(`Digest realm="other", nonce="${nonce}", qop="auth"`, "alicepw");
-    expect(
-      verifyAuthorization(store, { authorization: foreignRealm, method: "INVITE", now: 1, passwordFor })
-        .verdict,
-    ).toBe("forbidden");
+    expect(verify(store, foreignRealm, 1).verdict).toBe("forbidden");
     const stranger = verifyAuthorization(store, {
       authorization: authorize(buildChallenge(nonce), "x"),
       method: "INVITE",
