@@ -1,6 +1,6 @@
 /**
- * `GET /openapi.json` checked by an independent OpenAPI validator (rest-api.md §3 "GET
- * /openapi.json"): @seriousme/openapi-schema-validator validates the served bytes against the
+ * `GET /openapi.json` (an xbridge addition, not in spec/rest-api.md) checked by an independent
+ * OpenAPI validator: @seriousme/openapi-schema-validator validates the served bytes against the
  * official OpenAPI 3.1 JSON Schema (the OAI `schema/2022-10-07` document, JSON Schema 2020-12),
  * so the document is checked by someone else's reading of the standard rather than by our own
  * structural tests (test/api/openapi.test.ts). The same validator must refuse broken copies of
