@@ -26,8 +26,11 @@ export function rejectSipCode(reason: string): number {
   return Object.hasOwn(REJECT_CODES, reason) ? REJECT_CODES[reason]! : DEFAULT_REJECT_CODE;
 }
 
-/** http/https absolute URLs only, like `webhook_url` of `POST /v1/calls` (rest-api.md). */
-function isHttpUrl(s: string): boolean {
+/**
+ * A usable per-call `webhook_url` (webhooks.md §2 accept, rest-api.md §3 `POST /v1/calls`): an
+ * absolute http or https URL, since events are POSTed to it with fetch.
+ */
+export function isHttpUrl(s: string): boolean {
   if (!URL.canParse(s)) return false;
   const p = new URL(s).protocol;
   return p === "http:" || p === "https:";

@@ -9,6 +9,7 @@ import type { CallManager } from "../../call/call-manager.ts";
 import { callNotFound } from "../../call/control-errors.ts";
 import type { CallError } from "../../call/errors.ts";
 import type { CallView } from "../../call/index.ts";
+import { isHttpUrl } from "../../webhook/incoming-decision.ts";
 import type { RouteModule } from "../deps.ts";
 import { ApiError, errorResponse } from "../errors.ts";
 import { parseBody } from "../validation/parse-body.ts";
@@ -25,15 +26,6 @@ export interface CallsRouteOptions {
 }
 
 const HTTP_URL = "must be an http or https URL";
-
-function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === "http:" || u.protocol === "https:";
-  } catch {
-    return false;
-  }
-}
 
 /** rest-api.md §3 POST /v1/calls body. */
 const createCallSchema = z
