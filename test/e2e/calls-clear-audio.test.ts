@@ -4,11 +4,16 @@
  * silence within a frame or two. tshark captures what reaches the sipp caller's RTP port.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
-import { readPcap, udpDatagrams } from "../support/pcap.ts";
 import { makeTempDir, skipWithout, waitExit } from "../support/peers.ts";
-import { callGateway, defaultKeys, sippMessages, startCapture } from "../support/sipp-media.ts";
+import { isRtp, rtpPayload } from "../support/rtp.ts";
+import {
+  callGateway,
+  capturedDatagrams,
+  defaultKeys,
+  sippMessages,
+  startCapture,
+} from "../support/sipp-media.ts";
 import { goertzel, tone } from "../support/tone.ts";
 import { CallSocket, decodeUlaw } from "../support/ws-client.ts";
 
@@ -17,12 +22,10 @@ const AMPLITUDE = 8000;
 
 /** 440 Hz level of the PCMU frames sent to `port` whose capture time lies in [fromMs, toMs) (epoch ms). */
 function toneLevel(pcapPath: string, port: number, fromMs: number, toMs: number): number[] {
-  const pcap = readPcap(new Uint8Array(readFileSync(pcapPath)));
-  if (!pcap.ok) throw new Error(pcap.error.reason);
-  return udpDatagrams(pcap.value)
-    .filter((d) => d.dstPort === port && d.payload.length > 12 && (d.payload[1]! & 0x7f) === 0)
+  return capturedDatagrams(pcapPath)
+    .filter((d) => d.dstPort === port && isRtp(d.payload, 0))
     .filter((d) => d.timeUs / 1000 >= fromMs && d.timeUs / 1000 < toMs)
-    .map((d) => goertzel(decodeUlaw(d.payload.subarray(12 + (d.payload[0]! & 0x0f) * 4)), 440, 8000));
+    .map((d) => goertzel(decodeUlaw(rtpPayload(d.payload)), 440, 8000));
 }
 
 describe.skipIf(skip)("clear on the wire", () => {

@@ -9,12 +9,20 @@
  * packets of a DTMF request on the negotiated payload type.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type CallRig, type LifecycleEvent, startCallRig } from "../support/app-server.ts";
-import { readPcap, type UdpDatagram, udpDatagrams } from "../support/pcap.ts";
+import type { UdpDatagram } from "../support/pcap.ts";
 import { freePorts, makeTempDir, type PeerProcess, skipWithout, waitExit } from "../support/peers.ts";
-import { type Capture, callGateway, defaultKeys, sippMessages, startCapture } from "../support/sipp-media.ts";
+import { rtpHeader } from "../support/rtp.ts";
+import {
+  type Capture,
+  callGateway,
+  capturedDatagrams,
+  defaultKeys,
+  sippMessages,
+  startCapture,
+} from "../support/sipp-media.ts";
 import { dominantFrequency, goertzel, rms, tone } from "../support/tone.ts";
 import { decodeUlaw } from "../support/ws-client.ts";
 
@@ -47,18 +55,6 @@ interface Wire {
   readonly frames: Array<{ pcm: Int16Array; timeUs: number; ssrc: number; seq: number; ts: number }>;
   /** Every RTP packet sent to sipp's media port. */
   readonly rtp: UdpDatagram[];
-}
-
-function rtpHeader(b: Uint8Array) {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return {
-    pt: b[1]! & 0x7f,
-    marker: (b[1]! & 0x80) !== 0,
-    seq: v.getUint16(2),
-    ts: v.getUint32(4),
-    ssrc: v.getUint32(8),
-    payload: b.subarray(12 + (b[0]! & 0x0f) * 4),
-  };
 }
 
 /** True when the 20 ms frame carries a tone rather than the gateway's silence. */
@@ -170,9 +166,7 @@ describe.skipIf(skip)(
         // probe reached the file, so the tail before it did too.
         await live.capture.stop();
       }
-      const pcap = readPcap(new Uint8Array(readFileSync(live.capture.path)));
-      if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
-      const rtp = udpDatagrams(pcap.value).filter(
+      const rtp = capturedDatagrams(live.capture.path).filter(
         (d) => d.dstPort === live.mediaPort && d.payload.length >= 12,
       );
       const frames = rtp

@@ -8,12 +8,19 @@
  * - sipp SIP INFO (application/dtmf-relay, application/dtmf; other bodies answered and ignored).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
 import { type BaresipCodec, startBaresip } from "../support/baresip.ts";
-import { readPcap, type UdpDatagram, udpDatagrams } from "../support/pcap.ts";
+import type { UdpDatagram } from "../support/pcap.ts";
 import { freePorts, makeTempDir, skipWithout, waitExit } from "../support/peers.ts";
-import { defaultKeys, scenarioCopy, sippMessages, startCapture, startSipp } from "../support/sipp-media.ts";
+import { isRtp } from "../support/rtp.ts";
+import {
+  capturedDatagrams,
+  defaultKeys,
+  scenarioCopy,
+  sippMessages,
+  startCapture,
+  startSipp,
+} from "../support/sipp-media.ts";
 import { CallSocket } from "../support/ws-client.ts";
 
 const DIGITS = ["1", "5", "9", "#"];
@@ -33,12 +40,7 @@ function webhookDigits(rig: CallRig, callId: string): string[] {
 
 /** RTP packets of payload type `pt` sent from `srcPort`, in capture order. */
 function rtpFrom(datagrams: readonly UdpDatagram[], srcPort: number, pt: number): Uint8Array[] {
-  return datagrams
-    .map((d) => d.payload)
-    .filter(
-      (b, i) =>
-        datagrams[i]!.srcPort === srcPort && b.length >= 12 && b[0]! >> 6 === 2 && (b[1]! & 0x7f) === pt,
-    );
+  return datagrams.filter((d) => d.srcPort === srcPort && isRtp(d.payload, pt)).map((d) => d.payload);
 }
 
 /** Event codes of the RFC 4733 §2.3 end packets (E bit set) among `packets`. */
@@ -168,9 +170,7 @@ describe("DTMF from real callers (RFC 4733 and SIP INFO) reaches the app once pe
         await sipp.stop();
         await cap.stop();
       }
-      const pcap = readPcap(new Uint8Array(readFileSync(cap.path)));
-      if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
-      const datagrams = udpDatagrams(pcap.value);
+      const datagrams = capturedDatagrams(cap.path);
       // sipp's noop packets on the unnegotiated PT 97 went out too and were not reported.
       expect(rtpFrom(datagrams, mediaPort, 97).length).toBeGreaterThan(0);
       const ends = telephoneEventEnds(rtpFrom(datagrams, mediaPort, 96));

@@ -11,15 +11,15 @@
  * (PCMU → PCMA, uac_reinvite_codec.xml): answered with PCMA, no event, media continues in PCMA.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ALAW_DECODE } from "../../src/codec/g711-tables.ts";
 import type { CallRig, LifecycleEvent } from "../support/app-server.ts";
 import { startCallRig } from "../support/app-server.ts";
-import { readPcap, type UdpDatagram, udpDatagrams } from "../support/pcap.ts";
+import type { UdpDatagram } from "../support/pcap.ts";
 import { freePorts, makeTempDir, type PeerProcess, skipWithout, waitExit } from "../support/peers.ts";
 import {
   type Capture,
+  capturedDatagrams,
   defaultKeys,
   makeToneFile,
   rtpPayloads,
@@ -182,9 +182,7 @@ describe.skipIf(skip)("remote hold and resume by re-INVITE (sipp caller)", () =>
     if (call.capture === undefined) return;
     // RFC 3264 §6.1: answered recvonly, the gateway sends no RTP until the resume; then the
     // 440 Hz queued during the hold goes out.
-    const pcap = readPcap(new Uint8Array(readFileSync(call.capture.path)));
-    if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
-    const datagrams = udpDatagrams(pcap.value);
+    const datagrams = capturedDatagrams(call.capture.path);
     const heldAt = okAt(datagrams, rig.sipPort, 2);
     const resumedAt = okAt(datagrams, rig.sipPort, 3);
     const rtp = datagrams.filter((d) => d.dstPort === call.mediaPort);
@@ -243,9 +241,7 @@ describe.skipIf(skip)("remote hold and resume by re-INVITE (sipp caller)", () =>
       // The caller's 1 kHz is heard through the switch: the last second came in as PCMA.
       expect(peakLevel(ws.pcm(ws.audio.length - 50), 1000)).toBeGreaterThan(16384 * 0.84);
 
-      const pcap = readPcap(new Uint8Array(readFileSync(cap.path)));
-      if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
-      const datagrams = udpDatagrams(pcap.value);
+      const datagrams = capturedDatagrams(cap.path);
       const switchedAt = okAt(datagrams, rig.sipPort, 2);
       const rtp = datagrams.filter((d) => d.dstPort === mediaPort);
       const before = rtp.filter((d) => d.timeUs < switchedAt);

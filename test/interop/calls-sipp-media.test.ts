@@ -10,10 +10,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ALAW_DECODE } from "../../src/codec/g711-tables.ts";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
-import { readPcap, udpDatagrams } from "../support/pcap.ts";
 import { makeTempDir, skipWithout, waitExit } from "../support/peers.ts";
 import {
   callGateway,
+  capturedDatagrams,
   makeToneFile,
   rtpKeys,
   rtpPayloads,
@@ -106,9 +106,7 @@ describe.skipIf(skip)("sipp caller ⇄ gateway ⇄ app audio", () => {
         await sipp.stop();
         await cap.stop();
       }
-      const pcap = readPcap(new Uint8Array(readFileSync(cap.path)));
-      if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
-      const payloads = rtpPayloads(udpDatagrams(pcap.value), mediaPort, SIPP_CODECS[codec].pt);
+      const payloads = rtpPayloads(capturedDatagrams(cap.path), mediaPort, SIPP_CODECS[codec].pt);
       expect(payloads.length).toBeGreaterThan(150); // continuous 20 ms RTP for the call
       const back = decodeCaptured(codec, payloads, dir);
       expect(peakLevel(back.pcm, 440, back.rate)).toBeGreaterThan(AMPLITUDE * 0.71);

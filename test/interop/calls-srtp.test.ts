@@ -14,7 +14,7 @@ import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:f
 import { join } from "node:path";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
 import { BaresipCtrl, readWav, writeBaresipConfig } from "../support/baresip.ts";
-import { readPcap, type UdpDatagram, udpDatagrams } from "../support/pcap.ts";
+import type { UdpDatagram } from "../support/pcap.ts";
 import {
   freePorts,
   makeTempDir,
@@ -24,8 +24,10 @@ import {
   waitExit,
   waitForPort,
 } from "../support/peers.ts";
+import { isRtp, rtpPayload } from "../support/rtp.ts";
 import {
   type Capture,
+  capturedDatagrams,
   defaultKeys,
   SIPP_SCENARIOS,
   sippMessages,
@@ -68,17 +70,14 @@ function rtpPackets(
   return datagrams
     .filter((d) => {
       const port = toRange ? d.dstPort : d.srcPort;
-      const b = d.payload;
-      return port >= lo && port <= hi && b.length >= 12 && b[0]! >> 6 === 2 && (b[1]! & 0x7f) === pt;
+      return port >= lo && port <= hi && isRtp(d.payload, pt);
     })
     .map((d) => d.payload);
 }
 
 /** The μ-law reading of SRTP payloads with their authentication tags cut off. */
 function asUlaw(packets: readonly Uint8Array[]): Int16Array {
-  return decodeUlaw(
-    Buffer.concat(packets.map((b) => b.subarray(12 + (b[0]! & 0x0f) * 4, b.length - SRTP_TAG_BYTES))),
-  );
+  return decodeUlaw(Buffer.concat(packets.map((b) => rtpPayload(b.subarray(0, b.length - SRTP_TAG_BYTES)))));
 }
 
 /** The UDP payload text of the first SIP message from `srcPort` that contains `needle`. */
@@ -168,9 +167,7 @@ async function startSrtpBaresip(mediaenc: "srtp-mand" | "srtp", name: string): P
       await capture.stop();
     },
     datagrams() {
-      const pcap = readPcap(new Uint8Array(readFileSync(capture.path)));
-      if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
-      return udpDatagrams(pcap.value);
+      return capturedDatagrams(capture.path);
     },
   };
 }

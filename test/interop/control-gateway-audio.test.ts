@@ -18,12 +18,12 @@
  *    recording of her new call holds bob's 600 Hz.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
 import { type Baresip, readWav, startBaresip } from "../support/baresip.ts";
-import { readPcap, udpDatagrams } from "../support/pcap.ts";
 import { freePorts, makeTempDir, skipWithout } from "../support/peers.ts";
-import { startCapture } from "../support/sipp-media.ts";
+import { isRtp, rtpPayload } from "../support/rtp.ts";
+import { capturedDatagrams, startCapture } from "../support/sipp-media.ts";
 import { goertzel, tone } from "../support/tone.ts";
 import { CallSocket, decodeUlaw } from "../support/ws-client.ts";
 
@@ -188,19 +188,14 @@ describe.skipIf(skip)("audio across hold, resume and transfer through the gatewa
     for (const l of recLevels) expect(l).toBeGreaterThan(HEARD);
 
     // What reached alice on the wire, by time window (capture clock = wall clock).
-    const pcap = readPcap(new Uint8Array(readFileSync(capture.path)));
-    if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
-    const toAlice = udpDatagrams(pcap.value).filter((d) => {
-      const b = d.payload;
-      return (
-        d.dstPort !== capture.probePort && b.length > 12 && b[0]! >> 6 === 2 && (b[1]! & 0x7f) === PT_PCMU
-      );
-    });
+    const toAlice = capturedDatagrams(capture.path).filter(
+      (d) => isRtp(d.payload, PT_PCMU) && d.dstPort !== capture.probePort,
+    );
     const windowPcm = (fromMs: number, toMs: number) => {
       const packets = toAlice.filter((d) => d.timeUs / 1000 >= fromMs && d.timeUs / 1000 < toMs);
       // Continuous RTP: one 20 ms packet per tick, give or take one at each edge.
       expect(Math.abs(packets.length - (toMs - fromMs) / 20)).toBeLessThanOrEqual(2);
-      return join(packets.map((d) => decodeUlaw(d.payload.subarray(12 + (d.payload[0]! & 0x0f) * 4))));
+      return join(packets.map((d) => decodeUlaw(rtpPayload(d.payload))));
     };
     const windows = {
       beforeHold: windowPcm(holdSent - 1500, holdSent - EDGE_MS),

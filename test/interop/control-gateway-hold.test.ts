@@ -8,12 +8,10 @@
  * (or resume) is a 200 no-op with no re-INVITE and no event; an unknown call is 404.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
 import { type Baresip, startBaresip } from "../support/baresip.ts";
-import { readPcap, udpDatagrams } from "../support/pcap.ts";
 import { freePorts, makeTempDir, skipWithout } from "../support/peers.ts";
-import { type Capture, startCapture } from "../support/sipp-media.ts";
+import { type Capture, capturedDatagrams, startCapture } from "../support/sipp-media.ts";
 
 const skip = skipWithout("baresip", "tshark");
 /** tshark writes captured packets in batches: give it this long before stopping it. */
@@ -122,9 +120,7 @@ describe.skipIf(skip)("REST hold/resume through the gateway process, baresip cal
     expect(controlEvents()).toEqual(["call.hold:local", "call.resumed:local"]);
     await capture.stop();
 
-    const pcap = readPcap(new Uint8Array(readFileSync(capture.path)));
-    if (!pcap.ok) throw new Error(`capture unreadable: ${pcap.error.reason}`);
-    const sip = udpDatagrams(pcap.value)
+    const sip = capturedDatagrams(capture.path)
       .map((d) => parseSip(d.payload, d.srcPort === rig.sipPort))
       .filter((m): m is SipMessage => m !== undefined);
     const initialAnswer = sip.find(

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readPcap, type UdpDatagram, udpDatagrams } from "./pcap.ts";
 import { freePorts, type PeerProcess, spawnPeer } from "./peers.ts";
+import { isRtp, rtpPayload } from "./rtp.ts";
 
 export const SIPP_SCENARIOS = resolve(import.meta.dir, "../interop/sipp-calls");
 /** The 8 s PCMA pcap (30 ms packets) shipped by Debian's sip-tester. */
@@ -260,15 +261,18 @@ export async function startCapture(dir: string, name: string, bpf: string): Prom
   };
 }
 
+/** The UDP datagrams of a finished capture file, in capture order (throws when unreadable). */
+export function capturedDatagrams(path: string): UdpDatagram[] {
+  const pcap = readPcap(new Uint8Array(readFileSync(path)));
+  if (!pcap.ok) throw new Error(`capture ${path} unreadable: ${pcap.error.reason}`);
+  return udpDatagrams(pcap.value);
+}
+
 /** RTP payloads of payload type `pt` in UDP payloads sent to `dstPort`, in capture order. */
 export function rtpPayloads(datagrams: readonly UdpDatagram[], dstPort: number, pt: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const d of datagrams) {
-    const b = d.payload;
-    if (d.dstPort !== dstPort || b.length < 12 || b[0]! >> 6 !== 2 || (b[1]! & 0x7f) !== pt) continue;
-    out.push(b.subarray(12 + (b[0]! & 0x0f) * 4));
-  }
-  return out;
+  return datagrams
+    .filter((d) => d.dstPort === dstPort && isRtp(d.payload, pt))
+    .map((d) => rtpPayload(d.payload));
 }
 
 /**
