@@ -10,6 +10,16 @@ export const systemClock: Clock = {
 
 type Native = ReturnType<typeof setTimeout>;
 
+/**
+ * The platform's timers take a signed 32-bit delay: anything above ~24.8 days (or NaN) fires at
+ * once, which would turn a long registrar grant into a request storm. Clamp instead.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function clampDelay(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_TIMER_MS) : ms > 0 ? MAX_TIMER_MS : 0;
+}
+
 export function createSystemTimers(): Timers {
   const live = new Map<number, Native>();
   let next = 1;
@@ -21,7 +31,7 @@ export function createSystemTimers(): Timers {
         setTimeout(() => {
           live.delete(id);
           fn();
-        }, ms),
+        }, clampDelay(ms)),
       );
       return { id };
     },
@@ -32,7 +42,7 @@ export function createSystemTimers(): Timers {
     },
     setInterval(fn, ms) {
       const id = next++;
-      live.set(id, setInterval(fn, ms));
+      live.set(id, setInterval(fn, Math.max(1, clampDelay(ms))));
       return { id };
     },
     clearInterval(h: TimerHandle) {
