@@ -46,21 +46,6 @@ export const TELEPHONE_EVENT = {
   fmtp: "0-16",
 } as const;
 
-const CONFIG_NAMES: Readonly<Record<string, CodecName>> = {
-  ulaw: "pcmu",
-  pcmu: "pcmu",
-  mulaw: "pcmu",
-  alaw: "pcma",
-  pcma: "pcma",
-  g722: "g722",
-  opus: "opus",
-};
-
-/** Maps an allowlist entry of config.md (`ulaw`, `PCMA`, `g722`…) to a codec; case-insensitive. */
-export function codecFromConfigName(name: string): CodecName | undefined {
-  return CONFIG_NAMES[name.trim().toLowerCase()];
-}
-
 /** True when the allowlist permits the codec; an absent or empty list permits all (config.md). */
 export function codecAllowed(name: CodecName, allow: readonly CodecName[] | undefined): boolean {
   return allow === undefined || allow.length === 0 || allow.includes(name);

@@ -4,7 +4,6 @@
  */
 export { type Answer, type AnswerOptions, answerOffer, type NegotiationFailure } from "./answer.ts";
 export { isRemoteHold, remoteHoldChange } from "./audio-stream.ts";
-export { codecFromConfigName } from "./codecs.ts";
 export {
   buildOffer,
   freshOrigin,

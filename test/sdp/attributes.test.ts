@@ -1,7 +1,7 @@
 /** Attribute readers (RFC 8866 §6, RFC 4568 §9.1) and codec identification (RFC 3551, RFC 7587). */
 import { describe, expect, test } from "bun:test";
 import { inlineKeyOf, isHoldAddress, parseCrypto, parseRtpmap } from "../../src/sdp/attributes.ts";
-import { codecFromConfigName, identifyCodec } from "../../src/sdp/codecs.ts";
+import { identifyCodec } from "../../src/sdp/codecs.ts";
 
 describe("parseRtpmap", () => {
   test("reads name, clock and channels", () => {
@@ -71,20 +71,7 @@ describe("crypto attributes", () => {
   });
 });
 
-describe("config names and hold addresses", () => {
-  test("maps the allowlist spellings of config.md to codecs", () => {
-    expect(["ulaw", "PCMU", "mulaw", "alaw", "pcma", "G722", "opus"].map(codecFromConfigName)).toEqual([
-      "pcmu",
-      "pcmu",
-      "pcmu",
-      "pcma",
-      "pcma",
-      "g722",
-      "opus",
-    ]);
-    expect(codecFromConfigName("g729")).toBeUndefined();
-  });
-
+describe("hold addresses", () => {
   test("treats the IPv4 and IPv6 unspecified addresses as hold", () => {
     expect(["0.0.0.0", "::", "0:0:0:0:0:0:0:0"].every(isHoldAddress)).toBe(true);
     expect(isHoldAddress("192.0.2.1")).toBe(false);
