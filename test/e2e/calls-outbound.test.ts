@@ -6,8 +6,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
-import { freePorts, makeTempDir, skipWithout, waitExit } from "../support/peers.ts";
-import { makeToneFile, rtpKeys, SIPP_SCENARIOS, sippMessages, startSipp } from "../support/sipp-media.ts";
+import { freePorts, makeTempDir, skipWithout, waitExit, waitForPort } from "../support/peers.ts";
+import {
+  makeToneFile,
+  rtpKeys,
+  SIPP_SCENARIOS,
+  sippMediaPort,
+  sippMessages,
+  startSipp,
+} from "../support/sipp-media.ts";
 import { goertzel, rms } from "../support/tone.ts";
 import { CallSocket } from "../support/ws-client.ts";
 
@@ -25,25 +32,31 @@ describe.skipIf(skip)("outbound calls to a trunk-host peer", () => {
   });
 
   async function startUas(scenario: string, dir: string) {
-    const [mediaPort, ctrlPort] = await freePorts(2);
+    const mediaPort = await sippMediaPort();
+    const [ctrlPort] = await freePorts(1, [mediaPort, mediaPort + 2]);
     const tone = makeToneFile(join(dir, "tone440.ulaw"), "pcmu", 440, 10);
-    return startSipp({
+    const uas = startSipp({
       dir,
       target: { host: "127.0.0.1", port: rig.sipPort },
       scenario: join(SIPP_SCENARIOS, scenario),
       sipPort: uasPort,
-      mediaPort: mediaPort!,
+      mediaPort,
       ctrlPort: ctrlPort!,
       keys: rtpKeys("pcmu", tone),
       timeoutS: 20,
       name: "sipp-uas",
     });
+    // The gateway dials as soon as the API answers: sipp must be listening first.
+    if (!(await waitForPort("udp", uasPort))) {
+      await uas.stop();
+      throw new Error(`sipp UAS did not bind ${uasPort}:\n${uas.log()}`);
+    }
+    return uas;
   }
 
   test("201 with ws_url, ringing then answered, the callee's 440 Hz on the socket, DELETE → BYE and call.ended(local)", async () => {
     const dir = makeTempDir("calls-outbound");
     const uas = await startUas("uas_rtp.xml", dir);
-    await Bun.sleep(300); // sipp binds its port
     const res = await rig.api("/v1/calls", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -86,7 +99,6 @@ describe.skipIf(skip)("outbound calls to a trunk-host peer", () => {
   test("a callee that only rings is CANCELled at the ring timeout and the call ends no_answer", async () => {
     const dir = makeTempDir("calls-outbound-ring");
     const uas = await startUas("uas_ring_cancel.xml", dir);
-    await Bun.sleep(300);
     const res = await rig.api("/v1/calls", {
       method: "POST",
       headers: { "Content-Type": "application/json" },

@@ -17,6 +17,7 @@ import {
   capturedDatagrams,
   defaultKeys,
   scenarioCopy,
+  sippMediaPort,
   sippMessages,
   startCapture,
   startSipp,
@@ -142,7 +143,8 @@ describe("DTMF from real callers (RFC 4733 and SIP INFO) reaches the app once pe
     async () => {
       const dir = makeTempDir("calls-dtmf-sipp");
       const n = rig.app.incoming.length;
-      const [sipPort, mediaPort, ctrlPort] = (await freePorts(3)) as [number, number, number];
+      const mediaPort = await sippMediaPort();
+      const [sipPort, ctrlPort] = (await freePorts(2, [mediaPort, mediaPort + 2])) as [number, number];
       // Capture first (and until it is live): sipp's PT 97 noops follow the answer within 1 s.
       const cap = await startCapture(dir, "dtmf", `udp src port ${mediaPort}`);
       const sipp = startSipp({
@@ -185,7 +187,8 @@ describe("DTMF from real callers (RFC 4733 and SIP INFO) reaches the app once pe
     "sipp SIP INFO: dtmf-relay Signal=1, dtmf-relay 'signal = a', application/dtmf # → 200s and dtmf 1, A, # once each in order; an unknown INFO body is answered 200 and ignored",
     async () => {
       const dir = makeTempDir("calls-dtmf-info");
-      const [sipPort, mediaPort, ctrlPort] = (await freePorts(3)) as [number, number, number];
+      const mediaPort = await sippMediaPort();
+      const [sipPort, ctrlPort] = (await freePorts(2, [mediaPort, mediaPort + 2])) as [number, number];
       const n = rig.app.incoming.length;
       const sipp = startSipp({
         dir,

@@ -24,6 +24,7 @@ import {
   makeToneFile,
   rtpPayloads,
   scenarioCopy,
+  sippMediaPort,
   sippMessages,
   startCapture,
   startSipp,
@@ -55,7 +56,8 @@ interface HeldCall {
 
 async function callAndHold(rig: CallRig, v: HoldVariant, name: string, capture = false): Promise<HeldCall> {
   const dir = makeTempDir(`calls-hold-${name}`);
-  const [sipPort, mediaPort, ctrlPort] = (await freePorts(3)) as [number, number, number];
+  const mediaPort = await sippMediaPort();
+  const [sipPort, ctrlPort] = (await freePorts(2, [mediaPort, mediaPort + 2])) as [number, number];
   let cap: HeldCall["capture"];
   if (capture) {
     const bpf = `udp src port ${rig.sipPort} or udp dst port ${mediaPort}`;
@@ -203,7 +205,8 @@ describe.skipIf(skip)("remote hold and resume by re-INVITE (sipp caller)", () =>
     "a re-INVITE that only switches PCMU → PCMA is answered with PCMA, raises no hold event, and audio keeps flowing both ways in the new codec",
     async () => {
       const dir = makeTempDir("calls-reinvite-codec");
-      const [sipPort, mediaPort, ctrlPort] = (await freePorts(3)) as [number, number, number];
+      const mediaPort = await sippMediaPort();
+      const [sipPort, ctrlPort] = (await freePorts(2, [mediaPort, mediaPort + 2])) as [number, number];
       const cap = await startCapture(
         dir,
         "codec",

@@ -30,6 +30,7 @@ import {
   capturedDatagrams,
   defaultKeys,
   SIPP_SCENARIOS,
+  sippMediaPort,
   sippMessages,
   startCapture,
   startSipp,
@@ -323,14 +324,15 @@ describe("SRTP on inbound calls", () => {
   async function offerSuite(suite: string): Promise<void> {
     const dir = makeTempDir("calls-srtp-488");
     const scenario = savpRefusedScenario(dir, suite);
-    const [sipPort, mediaPort, ctrlPort] = await freePorts(3);
+    const mediaPort = await sippMediaPort();
+    const [sipPort, ctrlPort] = await freePorts(2, [mediaPort, mediaPort + 2]);
     const before = rig.app.incoming.length;
     const sipp = startSipp({
       dir,
       target: { host: "127.0.0.1", port: rig.sipPort },
       scenario,
       sipPort: sipPort!,
-      mediaPort: mediaPort!,
+      mediaPort,
       ctrlPort: ctrlPort!,
       keys: defaultKeys(dir),
       timeoutS: 10,

@@ -10,7 +10,13 @@ import { type FakeApp, startFakeApp } from "../support/app-server.ts";
 import { type RunningGateway, startGatewayProcess } from "../support/gateway.ts";
 import { freePorts, makeTempDir, skipWithout, waitExit } from "../support/peers.ts";
 import { untilValue } from "../support/poll.ts";
-import { defaultKeys, SIPP_SCENARIOS, sippMessages, startSipp } from "../support/sipp-media.ts";
+import {
+  defaultKeys,
+  SIPP_SCENARIOS,
+  sippMediaPort,
+  sippMessages,
+  startSipp,
+} from "../support/sipp-media.ts";
 import { type Kamailio, startKamailio } from "./kamailio/kamailio.ts";
 
 const skip = skipWithout("kamailio", "kamcmd", "sipp", "sox");
@@ -88,7 +94,8 @@ url = "${app.webhookUrl}"
 
   test("a call to the registered user through the proxy reaches /incoming with trunk set", async () => {
     const dir = makeTempDir("trunk-gw-call");
-    const [sipPort, mediaPort, ctrlPort] = (await freePorts(3)) as [number, number, number];
+    const mediaPort = await sippMediaPort();
+    const [sipPort, ctrlPort] = (await freePorts(2, [mediaPort, mediaPort + 2])) as [number, number];
     const sipp = startSipp({
       dir,
       target: { host: "127.0.0.1", port: kam.port },

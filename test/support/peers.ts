@@ -164,11 +164,18 @@ async function udpAndTcpFree(port: number): Promise<boolean> {
   }
 }
 
+/** True when the `count` ports from `base` can all be bound on 127.0.0.1 (UDP and TCP) right now. */
+export async function portsFree(base: number, count: number): Promise<boolean> {
+  for (let p = base; p < base + count; p++) if (!(await udpAndTcpFree(p))) return false;
+  return true;
+}
+
 /**
  * `count` distinct loopback ports that are free for both UDP and TCP right now (bound then
- * released; another process could still take one, so keep the window short).
+ * released; another process could still take one, so keep the window short), none of them in
+ * or next to `avoid` (ports the caller already holds for something else).
  */
-export async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number, avoid: readonly number[] = []): Promise<number[]> {
   const out: number[] = [];
   for (let attempts = 0; out.length < count && attempts < count * 20; attempts++) {
     const udp = await Bun.udpSocket({ hostname: "127.0.0.1", port: 0 });
@@ -183,7 +190,7 @@ export async function freePorts(count: number): Promise<number[]> {
     // Some peers also bind the next port (baresip: TLS on SIP+1), so keep a gap between the
     // ports of one batch and require port+1 to be free too.
     const nextFree = tcpFree && (await udpAndTcpFree(port + 1));
-    const adjacent = out.some((p) => Math.abs(p - port) <= 1);
+    const adjacent = [...out, ...avoid].some((p) => Math.abs(p - port) <= 1);
     if (nextFree && !adjacent && port !== 5060 && port !== 5080) out.push(port);
   }
   if (out.length < count) throw new Error(`could not find ${count} free loopback ports`);

@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readPcap, type UdpDatagram, udpDatagrams } from "./pcap.ts";
-import { freePorts, type PeerProcess, spawnPeer } from "./peers.ts";
+import { freePorts, type PeerProcess, portsFree, spawnPeer } from "./peers.ts";
 import { isRtp, rtpPayload } from "./rtp.ts";
 
 export const SIPP_SCENARIOS = resolve(import.meta.dir, "../interop/sipp-calls");
@@ -350,14 +350,29 @@ export interface GatewayCallOptions {
   name?: string;
 }
 
+/**
+ * A media port for sipp's `-mp`: sipp binds four consecutive UDP ports from it (audio RTP and
+ * RTCP, then video RTP and RTCP) and fails the call when one is taken, so all four must be free.
+ * The other helper ports of a test come from freePorts, which keeps them off the block.
+ */
+export async function sippMediaPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const [candidate] = (await freePorts(1)) as [number];
+    const base = candidate - (candidate % 2);
+    if (await portsFree(base, 4)) return base;
+  }
+  throw new Error("no block of 4 free UDP ports for sipp's media");
+}
+
 export async function callGateway(o: GatewayCallOptions): Promise<{ sipp: PeerProcess; mediaPort: number }> {
-  const [sipPort, mediaPort, ctrlPort] = await freePorts(3);
+  const mediaPort = await sippMediaPort();
+  const [sipPort, ctrlPort] = await freePorts(2, [mediaPort, mediaPort + 1, mediaPort + 2, mediaPort + 3]);
   const sipp = startSipp({
     dir: o.dir,
     target: { host: "127.0.0.1", port: o.gatewaySipPort },
     scenario: scenarioCopy(o.dir, o.scenario, o.placeholders),
     sipPort: sipPort!,
-    mediaPort: mediaPort!,
+    mediaPort,
     ctrlPort: ctrlPort!,
     ...(o.localIp === undefined ? {} : { localIp: o.localIp }),
     ...(o.keys === undefined ? {} : { keys: o.keys }),
@@ -366,7 +381,7 @@ export async function callGateway(o: GatewayCallOptions): Promise<{ sipp: PeerPr
     ...(o.timeoutS === undefined ? {} : { timeoutS: o.timeoutS }),
     ...(o.name === undefined ? {} : { name: o.name }),
   });
-  return { sipp, mediaPort: mediaPort! };
+  return { sipp, mediaPort };
 }
 
 /** The default keys of every scenario here: offer PCMU, stream nothing in particular. */
