@@ -72,6 +72,9 @@ export interface Gateway {
   shutdown(): Promise<ShutdownReport>;
 }
 
+/** Longer than the 32 s a mid-call request may wait for the remote side (RFC 3261 64·T1). */
+const HTTP_IDLE_TIMEOUT_S = 60;
+
 function bindHttp(
   config: Config,
   fetch: (req: Request, server: Server<WsData>) => Response | Promise<Response>,
@@ -87,6 +90,9 @@ function bindHttp(
         websocket,
         // Bodies over 10 MiB get the API's JSON 413; Bun's own cap sits above that.
         maxRequestBodySize: 16 * 1024 * 1024,
+        // Bun closes a request idle for 10 s by default, but mid-call commands may wait 32 s for
+        // the remote before answering 504 (spec/rest-api.md §1.4 gateway_timeout).
+        idleTimeout: HTTP_IDLE_TIMEOUT_S,
         ...(config.tls ? { tls: { cert: config.tls.cert, key: config.tls.key } } : {}),
       }),
     );
