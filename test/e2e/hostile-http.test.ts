@@ -9,10 +9,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { udp } from "bun";
-import { getHeader, parseMessage } from "../../src/sip/message/index.ts";
 import { type FakeApp, startFakeApp } from "../support/app-server.ts";
 import { type RunningGateway, startGatewayProcess } from "../support/gateway.ts";
-import { freePorts, waitExit } from "../support/peers.ts";
+import { expectAlive } from "../support/liveness.ts";
+import { freePorts } from "../support/peers.ts";
 import { seededRandom } from "../support/seeded-random.ts";
 
 const API_KEY = "hostile-key";
@@ -69,45 +69,6 @@ async function startRig(extraToml: string[] = []): Promise<Rig> {
     await app.stop();
     throw e;
   }
-}
-
-/** An OPTIONS from a fresh loopback socket; resolves the status (0 when none in 2 s). */
-async function optionsStatus(sipPort: number): Promise<number> {
-  let status = 0;
-  const s = await Bun.udpSocket({
-    hostname: "127.0.0.1",
-    port: 0,
-    binaryType: "uint8array",
-    socket: {
-      data(_s, d) {
-        const m = parseMessage(d.slice());
-        if (m.ok && m.value.kind === "response" && getHeader(m.value, "cseq") === "1 OPTIONS")
-          status = m.value.status;
-      },
-    },
-  });
-  const msg = [
-    `OPTIONS sip:gw@127.0.0.1:${sipPort} SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:${s.port};branch=z9hG4bKalive${Date.now()};rport`,
-    "Max-Forwards: 70",
-    "From: <sip:probe@127.0.0.1>;tag=p",
-    `To: <sip:gw@127.0.0.1:${sipPort}>`,
-    `Call-ID: alive-${Date.now()}@hostile-http`,
-    "CSeq: 1 OPTIONS",
-    "Content-Length: 0",
-    "",
-    "",
-  ].join("\r\n");
-  s.send(msg, sipPort, "127.0.0.1");
-  for (let i = 0; i < 200 && status === 0; i++) await Bun.sleep(10);
-  s.close();
-  return status;
-}
-
-async function expectAlive(rig: Rig): Promise<void> {
-  expect(await waitExit(rig.gw.proc, 20), rig.gw.proc.log().slice(-4000)).toBeUndefined();
-  expect((await fetch(`${rig.gw.httpUrl}/health`)).status).toBe(200);
-  expect(await optionsStatus(rig.sipPort)).toBe(200);
 }
 
 // ---------------------------------------------------------------------------------------------

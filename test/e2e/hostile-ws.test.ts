@@ -9,8 +9,8 @@
  * `/health` and an OPTIONS answer 200.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { getHeader, parseMessage } from "../../src/sip/message/index.ts";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
+import { expectAlive } from "../support/liveness.ts";
 import { makeTempDir, skipWithout, waitExit } from "../support/peers.ts";
 import { callGateway, defaultKeys, sippMessages } from "../support/sipp-media.ts";
 import { tone } from "../support/tone.ts";
@@ -22,45 +22,6 @@ const ENCODING = "audio/x-l16";
 const FOUR_MIB = 4 * 1024 * 1024;
 /** Server events a malformed message must never add (Twilio has no error event). */
 const LIFECYCLE = new Set(["connected", "start", "mark", "dtmf", "stop"]);
-
-/** An OPTIONS from a fresh loopback socket; resolves the status (0 when none in 2 s). */
-async function optionsStatus(sipPort: number): Promise<number> {
-  let status = 0;
-  const s = await Bun.udpSocket({
-    hostname: "127.0.0.1",
-    port: 0,
-    binaryType: "uint8array",
-    socket: {
-      data(_s, d) {
-        const m = parseMessage(d.slice());
-        if (m.ok && m.value.kind === "response" && getHeader(m.value, "cseq") === "1 OPTIONS")
-          status = m.value.status;
-      },
-    },
-  });
-  const msg = [
-    `OPTIONS sip:gw@127.0.0.1:${sipPort} SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:${s.port};branch=z9hG4bKalive${Date.now()};rport`,
-    "Max-Forwards: 70",
-    "From: <sip:probe@127.0.0.1>;tag=p",
-    `To: <sip:gw@127.0.0.1:${sipPort}>`,
-    `Call-ID: alive-${Date.now()}@hostile-ws`,
-    "CSeq: 1 OPTIONS",
-    "Content-Length: 0",
-    "",
-    "",
-  ].join("\r\n");
-  s.send(msg, sipPort, "127.0.0.1");
-  for (let i = 0; i < 200 && status === 0; i++) await Bun.sleep(10);
-  s.close();
-  return status;
-}
-
-async function expectAlive(rig: CallRig): Promise<void> {
-  expect(await waitExit(rig.gw.proc, 20), rig.gw.proc.log().slice(-4000)).toBeUndefined();
-  expect((await fetch(`${rig.httpUrl}/health`)).status).toBe(200);
-  expect(await optionsStatus(rig.sipPort)).toBe(200);
-}
 
 const b64 = (bytes: Uint8Array) => bytes.toBase64();
 /** One second of a 440 Hz tone: queued by mistake, it would delay the next mark by ~1 s. */

@@ -13,53 +13,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { getHeader, parseMessage } from "../../src/sip/message/index.ts";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
+import { expectAlive } from "../support/liveness.ts";
 import { freePorts, makeTempDir, skipWithout, spawnPeer, waitExit } from "../support/peers.ts";
 
 const skip = skipWithout("svmap", "svwar", "svcrack");
 const RIGHT_PASSWORD = "Corr3ct-Horse-Battery";
 const WRONG_PASSWORDS = ["123456", "password", "branch", "letmein", "1234", "admin", "s3cret", "qwerty"];
 const EXTENSIONS = ["100", "101", "1000", "alice", "branch", "admin", "operator"];
-
-/** An OPTIONS from a fresh loopback socket; resolves the status (0 when none in 2 s). */
-async function optionsStatus(sipPort: number): Promise<number> {
-  let status = 0;
-  const s = await Bun.udpSocket({
-    hostname: "127.0.0.1",
-    port: 0,
-    binaryType: "uint8array",
-    socket: {
-      data(_s, d) {
-        const m = parseMessage(d.slice());
-        if (m.ok && m.value.kind === "response" && getHeader(m.value, "cseq") === "1 OPTIONS")
-          status = m.value.status;
-      },
-    },
-  });
-  const msg = [
-    `OPTIONS sip:gw@127.0.0.1:${sipPort} SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:${s.port};branch=z9hG4bKalive${Date.now()};rport`,
-    "Max-Forwards: 70",
-    "From: <sip:probe@127.0.0.1>;tag=p",
-    `To: <sip:gw@127.0.0.1:${sipPort}>`,
-    `Call-ID: alive-${Date.now()}@hostile-sipvicious`,
-    "CSeq: 1 OPTIONS",
-    "Content-Length: 0",
-    "",
-    "",
-  ].join("\r\n");
-  s.send(msg, sipPort, "127.0.0.1");
-  for (let i = 0; i < 200 && status === 0; i++) await Bun.sleep(10);
-  s.close();
-  return status;
-}
-
-async function expectAlive(rig: CallRig): Promise<void> {
-  expect(await waitExit(rig.gw.proc, 20), rig.gw.proc.log().slice(-4000)).toBeUndefined();
-  expect((await fetch(`${rig.httpUrl}/health`)).status).toBe(200);
-  expect(await optionsStatus(rig.sipPort)).toBe(200);
-}
 
 /** Runs one sipvicious tool to completion (stopped by PID after `timeoutMs`); exit code and output. */
 async function runTool(dir: string, name: string, args: string[], timeoutMs: number) {
