@@ -7,16 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { udp } from "bun";
-import { CallManager } from "../../src/call/call-manager.ts";
+import type { CallManager } from "../../src/call/call-manager.ts";
 import type { CallEvent, IncomingCallRequest } from "../../src/call/events.ts";
 import type { TrunkConfig } from "../../src/config/index.ts";
-import { createDigestPort } from "../../src/gateway/digest-bridge.ts";
 import { createTrunkSystem, type TrunkSystem } from "../../src/gateway/trunk-system.ts";
 import { fromUtf8, utf8 } from "../../src/lib/bytes.ts";
 import { nullLogger } from "../../src/lib/logger.ts";
 import { cryptoRandom } from "../../src/runtime/crypto-random.ts";
 import { createSystemTimers, systemClock } from "../../src/runtime/system-clock.ts";
-import { NonceStore } from "../../src/sip/auth/index.ts";
 import {
   createResponse,
   getHeader,
@@ -25,6 +23,7 @@ import {
   type SipResponse,
   serializeMessage,
 } from "../../src/sip/message/index.ts";
+import { acceptingTrunkCalls } from "../support/trunk-calls.ts";
 
 const ANSWER = (port: number) =>
   `v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n`;
@@ -160,24 +159,7 @@ describe("trunk system on loopback against a scripted carrier (sip.md §2)", () 
     });
     if (!built.ok || built.value === undefined) throw new Error("trunk system not built");
     system = built.value;
-    manager = new CallManager({
-      clock: systemClock,
-      timers,
-      random: cryptoRandom,
-      media: { allocate: async () => undefined },
-      decisions: {
-        decide: async (r) => {
-          decisions.push(r);
-          return { action: "accept", stream: true, customParameters: {} };
-        },
-      },
-      events: (e) => events.push(e),
-      digest: createDigestPort(new NonceStore({ random: cryptoRandom })),
-      advertise: { listenAddress: "127.0.0.1" },
-      trunkPort: system.port,
-    });
-    system.attach(manager);
-    system.start();
+    manager = acceptingTrunkCalls(system, timers, decisions, events);
     if (!(await until(() => system.registrations.isRegistered("carrier"), 5000)))
       throw new Error("not registered");
   });

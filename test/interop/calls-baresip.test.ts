@@ -9,20 +9,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type CallRig, startCallRig } from "../support/app-server.ts";
 import { type BaresipCodec, readWav, startBaresip } from "../support/baresip.ts";
 import { freePorts, makeTempDir, skipWithout } from "../support/peers.ts";
-import { goertzel, tone } from "../support/tone.ts";
+import { goertzel, peakLevel, tone } from "../support/tone.ts";
 import { CallSocket, type StreamMode } from "../support/ws-client.ts";
 
 const skip = skipWithout("baresip");
 const AMPLITUDE = 16384;
-
-/** The largest Goertzel amplitude of `hz` over 200 ms windows. */
-function peakLevel(pcm: Int16Array, hz: number, rate: number): number {
-  const w = rate / 5;
-  let best = 0;
-  for (let i = 0; i + w <= pcm.length; i += w / 2)
-    best = Math.max(best, goertzel(pcm.subarray(i, i + w), hz, rate));
-  return best;
-}
 
 describe.skipIf(skip)("baresip caller ⇄ gateway ⇄ app audio", () => {
   let rig: CallRig;

@@ -29,7 +29,7 @@ import {
   startCapture,
   startSipp,
 } from "../support/sipp-media.ts";
-import { goertzel, tone } from "../support/tone.ts";
+import { peakLevel, tone } from "../support/tone.ts";
 import { CallSocket, decodeUlaw } from "../support/ws-client.ts";
 
 const skip = skipWithout("sipp", "sox");
@@ -95,14 +95,6 @@ function okAt(datagrams: readonly UdpDatagram[], sipPort: number, cseq: number):
   });
   if (d === undefined) throw new Error(`no 200 for CSeq ${cseq} INVITE in the capture`);
   return d.timeUs;
-}
-
-/** The largest Goertzel amplitude of `hz` over 100 ms windows of 8 kHz audio. */
-function peakLevel(pcm: Int16Array, hz: number): number {
-  let best = 0;
-  for (let i = 0; i + 800 <= pcm.length; i += 400)
-    best = Math.max(best, goertzel(pcm.subarray(i, i + 800), hz, 8000));
-  return best;
 }
 
 async function callStatus(rig: CallRig, callId: string): Promise<string | undefined> {

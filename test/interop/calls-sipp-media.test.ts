@@ -23,7 +23,7 @@ import {
   startCapture,
   writeRtpPcap,
 } from "../support/sipp-media.ts";
-import { goertzel, tone } from "../support/tone.ts";
+import { goertzel, peakLevel, tone } from "../support/tone.ts";
 import { CallSocket, decodeL16, decodeUlaw, encodeUlaw, type StreamMode } from "../support/ws-client.ts";
 
 const skip = skipWithout("sipp", "sox", "ffmpeg", "tshark");
@@ -43,15 +43,6 @@ function decodeCaptured(
   const out = join(dir, "rx.s16");
   Bun.spawnSync(["ffmpeg", "-loglevel", "error", "-y", "-f", "g722", "-i", g722, "-f", "s16le", out]);
   return { pcm: decodeL16(new Uint8Array(readFileSync(out))), rate: 16000 };
-}
-
-/** The largest Goertzel amplitude of `hz` over 200 ms windows. */
-function peakLevel(pcm: Int16Array, hz: number, rate: number): number {
-  const w = rate / 5;
-  let best = 0;
-  for (let i = 0; i + w <= pcm.length; i += w / 2)
-    best = Math.max(best, goertzel(pcm.subarray(i, i + w), hz, rate));
-  return best;
 }
 
 describe.skipIf(skip)("sipp caller ⇄ gateway ⇄ app audio", () => {

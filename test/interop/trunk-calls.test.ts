@@ -12,16 +12,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CallManager } from "../../src/call/call-manager.ts";
+import type { CallManager } from "../../src/call/call-manager.ts";
 import type { CallStreamListener } from "../../src/call/call-stream-port.ts";
 import type { CallEvent, IncomingCallRequest } from "../../src/call/events.ts";
 import type { TrunkConfig } from "../../src/config/index.ts";
-import { createDigestPort } from "../../src/gateway/digest-bridge.ts";
 import { createTrunkSystem, type TrunkSystem } from "../../src/gateway/trunk-system.ts";
 import { nullLogger } from "../../src/lib/logger.ts";
 import { cryptoRandom } from "../../src/runtime/crypto-random.ts";
 import { createSystemTimers, systemClock } from "../../src/runtime/system-clock.ts";
-import { NonceStore } from "../../src/sip/auth/index.ts";
 import { BaresipCtrl, writeBaresipConfig } from "../support/baresip.ts";
 import {
   freePorts,
@@ -33,6 +31,7 @@ import {
 } from "../support/peers.ts";
 import { until } from "../support/poll.ts";
 import { goertzel } from "../support/tone.ts";
+import { acceptingTrunkCalls } from "../support/trunk-calls.ts";
 import { type Kamailio, startKamailio } from "./kamailio/kamailio.ts";
 
 const skip = skipWithout("kamailio", "kamcmd", "baresip");
@@ -115,24 +114,7 @@ describe.skipIf(skip)("calls through a registered trunk ⇄ kamailio ⇄ baresip
     });
     if (!built.ok || built.value === undefined) throw new Error(built.ok ? "no trunk system" : built.error);
     system = built.value;
-    manager = new CallManager({
-      clock: systemClock,
-      timers,
-      random: cryptoRandom,
-      media: { allocate: async () => undefined },
-      decisions: {
-        decide: async (r) => {
-          decisions.push(r);
-          return { action: "accept", stream: true, customParameters: {} };
-        },
-      },
-      events: (e) => events.push(e),
-      digest: createDigestPort(new NonceStore({ random: cryptoRandom })),
-      advertise: { listenAddress: "127.0.0.1" },
-      trunkPort: system.port,
-    });
-    system.attach(manager);
-    system.start();
+    manager = acceptingTrunkCalls(system, timers, decisions, events);
 
     // baresip as `alice`, registered on the same kamailio (AOR domain:port names the registrar).
     const dir = makeTempDir("baresip-trunk");

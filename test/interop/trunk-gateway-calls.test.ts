@@ -30,7 +30,7 @@ import {
   waitForPort,
 } from "../support/peers.ts";
 import { untilValue } from "../support/poll.ts";
-import { goertzel, tone } from "../support/tone.ts";
+import { peakLevel, tone } from "../support/tone.ts";
 import { CallSocket } from "../support/ws-client.ts";
 import { type Kamailio, startKamailio } from "./kamailio/kamailio.ts";
 
@@ -46,15 +46,6 @@ interface Health {
   status: string;
   sip_trunks: number;
   trunks: Array<{ name: string; registered: boolean }>;
-}
-
-/** The largest Goertzel amplitude of `hz` over 200 ms windows (half-overlapped). */
-function peakLevel(pcm: Int16Array, hz: number, rate: number): number {
-  const w = rate / 5;
-  let best = 0;
-  for (let i = 0; i + w <= pcm.length; i += w / 2)
-    best = Math.max(best, goertzel(pcm.subarray(i, i + w), hz, rate));
-  return best;
 }
 
 /**

@@ -119,3 +119,15 @@ export function snrAligned(
   }
   return best;
 }
+
+/**
+ * The largest Goertzel amplitude of `hz` over 200 ms windows (half-overlapping): finds a tone
+ * wherever it sits in a recording that also holds silence or other audio.
+ */
+export function peakLevel(pcm: Int16Array, hz: number, rate = 8000): number {
+  const w = rate / 5;
+  let best = 0;
+  for (let i = 0; i + w <= pcm.length; i += w / 2)
+    best = Math.max(best, goertzel(pcm.subarray(i, i + w), hz, rate));
+  return best;
+}
